@@ -1,0 +1,50 @@
+package dev.exaone4j.tokenizer;
+
+/**
+ * A tokenizer as the engine sees it. Implementations: GGUF vocabularies (byte-level BPE "gpt2" with the
+ * pre-tokenizer named by {@code tokenizer.ggml.pre}, SentencePiece-style "llama") and Hugging Face
+ * {@code tokenizer.json}. Instances are immutable and thread-safe.
+ */
+public interface Tokenizer {
+    /**
+     * Encodes text without adding any special token (no BOS/EOS, no post-processor template). Special tokens
+     * written in the text (for example {@code <|endofturn|>}) are matched as whole tokens.
+     */
+    int[] encode(String text);
+
+    /**
+     * Encodes a prompt the way the model expects it at the start of a sequence: adds BOS/EOS or applies the
+     * post-processor as the file declares (GGUF {@code add_bos_token}, SentencePiece BOS + leading space,
+     * tokenizer.json post_processor).
+     */
+    int[] encodePrompt(String text);
+
+    /** Decodes ids to text; special tokens are rendered unless {@code skipSpecial}. */
+    String decode(int[] ids, boolean skipSpecial);
+
+    default String decode(int[] ids) {
+        return decode(ids, false);
+    }
+
+    /** A fresh incremental decoder for one stream of generated ids. */
+    StreamingDecoder streamingDecoder(boolean skipSpecial);
+
+    int vocabSize();
+
+    /** The token's text as stored in the vocabulary (not decoded), for display. */
+    String tokenText(int id);
+
+    /** Id of a token given its exact vocabulary text, or -1. */
+    int tokenId(String text);
+
+    boolean isSpecial(int id);
+
+    /** BOS id or -1. */
+    int bosId();
+
+    /** EOS id or -1. */
+    int eosId();
+
+    /** Ids that end generation (EOS and other end-of-turn tokens the vocabulary marks), never empty when EOS exists. */
+    int[] endOfGenerationIds();
+}
