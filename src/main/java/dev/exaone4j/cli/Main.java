@@ -8,6 +8,8 @@ import picocli.CommandLine.Command;
         description = "Pure-Java runtime for EXAONE 4.0, K-EXAONE and Llama-shaped models (GGUF and Hugging Face checkpoints).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                InspectCommand.class,
+                LogitsCommand.class,
         })
 public final class Main implements Runnable {
     @Override

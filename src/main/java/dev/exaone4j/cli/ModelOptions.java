@@ -1,0 +1,62 @@
+package dev.exaone4j.cli;
+
+import dev.exaone4j.model.Model;
+import dev.exaone4j.model.ModelLoader;
+import dev.exaone4j.tensor.Parallel;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** Options every model-running command shares: the model path and the thread count. */
+public final class ModelOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "PATH", description = "GGUF file or Hugging Face folder (default: the shipped stories260K demo)")
+    Path model;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "worker threads (default: all cores)")
+    Integer threads;
+
+    @Option(names = {"--ctx"}, paramLabel = "N", description = "context size in tokens (default: the model's, at most 32768)")
+    Integer ctx;
+
+    public Path path() {
+        return DefaultModel.resolve(model);
+    }
+
+    public Model load() {
+        if (threads != null) {
+            if (threads < 1 || threads > 1024) throw new IllegalArgumentException("--threads must be in [1, 1024], got " + threads);
+            Parallel.configure(threads);
+        }
+        return ModelLoader.load(path());
+    }
+
+    public int context(Model m) {
+        int max = m.config().contextLength;
+        if (ctx == null) return Math.min(max, 32768);
+        if (ctx < 1 || ctx > max) throw new IllegalArgumentException("--ctx must be in [1, " + max + "] for this model, got " + ctx);
+        return ctx;
+    }
+
+    /** Parses "1,2,3" into ids. */
+    public static int[] parseIds(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) throw new IllegalArgumentException("--prompt-ids is empty");
+        String[] parts = t.split("\\s*,\\s*");
+        int[] ids = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                ids[i] = Integer.parseInt(parts[i]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--prompt-ids: '" + parts[i] + "' is not a token id");
+            }
+            if (ids[i] < 0) throw new IllegalArgumentException("--prompt-ids: token id " + ids[i] + " is negative");
+        }
+        return ids;
+    }
+
+    public static String joinIds(int[] ids) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < ids.length; i++) sb.append(i == 0 ? "" : ",").append(ids[i]);
+        return sb.toString();
+    }
+}

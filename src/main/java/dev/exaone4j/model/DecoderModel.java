@@ -1,0 +1,209 @@
+package dev.exaone4j.model;
+
+import dev.exaone4j.tensor.Kernels;
+import dev.exaone4j.tensor.Ops;
+import dev.exaone4j.tensor.Parallel;
+import dev.exaone4j.tensor.WeightMatrix;
+
+/**
+ * What every decoder-only architecture shares: token embedding, the attention block (projections, optional
+ * per-head QK RMSNorm, RoPE where the layer uses it, KV cache, causal or sliding-window attention), the SwiGLU
+ * MLP, final norm and output head, and prompt chunking. An architecture subclass only says how one layer
+ * wires these together ({@link #layer}).
+ */
+public abstract class DecoderModel implements Model {
+    /** Default batch (prompt chunk) size: the rows one forward call processes together. */
+    public static final int DEFAULT_MAX_BATCH = 256;
+
+    /** Attention weights of one layer. qNorm/kNorm are null when the architecture has no QK-norm. */
+    public record AttentionWeights(WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo, float[] qNorm, float[] kNorm) {}
+
+    /** SwiGLU MLP weights: down(silu(gate x) * up x). */
+    public record MlpWeights(WeightMatrix gate, WeightMatrix up, WeightMatrix down) {}
+
+    protected final ModelConfig c;
+    protected final Weights w;
+    protected final WeightMatrix tokenEmbd;   // (vocab, dim)
+    protected final WeightMatrix output;      // (vocab, dim), token_embd when tied
+    protected final float[] outputNorm;       // (dim)
+    protected final Rope rope;
+    protected final AttentionWeights[] attn;
+
+    protected DecoderModel(ModelConfig c, Weights w, boolean qkNorm) {
+        this.c = c;
+        this.w = w;
+        this.tokenEmbd = w.matrix("token_embd.weight", c.vocabSize, c.dim);
+        this.output = w.has("output.weight") ? w.matrix("output.weight", c.vocabSize, c.dim) : tokenEmbd;
+        this.outputNorm = w.vector("output_norm.weight", c.dim);
+        this.rope = new Rope(c);
+        int layers = c.nLayers + c.nextnLayers;
+        this.attn = new AttentionWeights[layers];
+        for (int l = 0; l < layers; l++) {
+            if (l >= c.nLayers && !w.has("blk." + l + ".attn_q.weight")) continue; // no MTP layer in this file
+            attn[l] = loadAttention(l, qkNorm);
+        }
+    }
+
+    protected AttentionWeights loadAttention(int l, boolean qkNorm) {
+        String p = "blk." + l + ".";
+        return new AttentionWeights(
+                w.matrix(p + "attn_q.weight", c.qDim(), c.dim),        // (qDim, dim)
+                w.matrix(p + "attn_k.weight", c.kvDim(), c.dim),       // (kvDim, dim)
+                w.matrix(p + "attn_v.weight", c.kvDim(), c.dim),       // (kvDim, dim)
+                w.matrix(p + "attn_output.weight", c.dim, c.qDim()),   // (dim, qDim)
+                qkNorm ? w.vector(p + "attn_q_norm.weight", c.headDim) : null,
+                qkNorm ? w.vector(p + "attn_k_norm.weight", c.headDim) : null);
+    }
+
+    protected MlpWeights loadMlp(String prefix, String suffix, int hidden) {
+        return new MlpWeights(
+                w.matrix(prefix + "ffn_gate" + suffix + ".weight", hidden, c.dim),  // (hidden, dim)
+                w.matrix(prefix + "ffn_up" + suffix + ".weight", hidden, c.dim),    // (hidden, dim)
+                w.matrix(prefix + "ffn_down" + suffix + ".weight", c.dim, hidden)); // (dim, hidden)
+    }
+
+    @Override
+    public ModelConfig config() {
+        return c;
+    }
+
+    @Override
+    public Weights weights() {
+        return w;
+    }
+
+    @Override
+    public InferenceState newState(int maxContext) {
+        return new InferenceState(c, Math.min(maxContext, c.contextLength), DEFAULT_MAX_BATCH);
+    }
+
+    /** One decoder layer over the T rows of s.x (the residual stream), in place. */
+    protected abstract void layer(int l, InferenceState s, int T);
+
+    @Override
+    public float[] forward(InferenceState s, int[] tokens, int off, int n, boolean allLogits) {
+        if (n < 1) throw new IllegalArgumentException("forward needs at least one token");
+        if (s.position + n > s.maxContext) {
+            throw new IllegalStateException("prompt and generation need " + (s.position + n) + " positions but the context holds " + s.maxContext);
+        }
+        int vocab = c.vocabSize;
+        int need = allLogits ? n * vocab : vocab;
+        if (s.logits.length != need) s.logits = new float[need];
+        for (int done = 0; done < n; ) {
+            int T = Math.min(s.maxBatch, n - done);
+            for (int t = 0; t < T; t++) {
+                int tok = tokens[off + done + t];
+                if (tok < 0 || tok >= vocab) throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + vocab + ")");
+                tokenEmbd.rowToFloat(tok, s.x, t * c.dim);
+            }
+            for (int l = 0; l < c.nLayers; l++) layer(l, s, T);
+            Ops.rmsnormRows(s.hidden, s.x, outputNorm, T, c.dim, c.eps);
+            s.position += T;
+            boolean last = done + T == n;
+            if (allLogits) {
+                float[] tmp = T == n ? s.logits : new float[T * vocab];
+                output.matmul(s.hidden, T, tmp);
+                if (tmp != s.logits) System.arraycopy(tmp, 0, s.logits, done * vocab, T * vocab);
+            } else if (last) {
+                float[] h = new float[c.dim];
+                System.arraycopy(s.hidden, (T - 1) * c.dim, h, 0, c.dim);
+                output.matmul(h, 1, s.logits);
+            }
+            done += T;
+        }
+        return s.logits;
+    }
+
+    /**
+     * The attention block of layer l: in (T x dim) → out (T x dim). Projects Q, K, V, applies per-head QK-norm
+     * and RoPE as the layer requires, appends K and V to the layer cache, attends, projects with Wo.
+     */
+    protected void attention(int l, InferenceState s, float[] in, float[] out, int T) {
+        AttentionWeights a = attn[l];
+        KvCache cache = s.caches[l];
+        int qDim = c.qDim(), kvDim = c.kvDim(), hd = c.headDim;
+        int start = s.position;
+        a.wq().matmul(in, T, s.q);
+        a.wk().matmul(in, T, s.k);
+        a.wv().matmul(in, T, s.v);
+        boolean useRope = l < c.nLayers ? c.usesRope(l) : false;
+        cache.ensure(start + T);
+        for (int t = 0; t < T; t++) {
+            if (a.qNorm() != null) {
+                Ops.rmsnormHeads(s.q, t * qDim, c.nHeads, hd, a.qNorm(), c.eps);
+                Ops.rmsnormHeads(s.k, t * kvDim, c.nKvHeads, hd, a.kNorm(), c.eps);
+            }
+            if (useRope) {
+                rope.angles(start + t, s.ropeCos, s.ropeSin);
+                rope.apply(s.q, t * qDim, c.nHeads, hd, s.ropeCos, s.ropeSin);
+                rope.apply(s.k, t * kvDim, c.nKvHeads, hd, s.ropeCos, s.ropeSin);
+            }
+            int o = cache.offset(start + t);
+            System.arraycopy(s.k, t * kvDim, cache.keys(), o, kvDim);
+            System.arraycopy(s.v, t * kvDim, cache.values(), o, kvDim);
+        }
+        attend(cache, s.q, s.att, start, T);
+        a.wo().matmul(s.att, T, out);
+    }
+
+    private static final int KEY_CHUNK = 64;
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[KEY_CHUNK]);
+
+    /**
+     * For each of T queries (positions start..start+T-1) and each head: softmax(q·kᵀ / sqrt(hd)) · v over the
+     * positions the cache lets that query see, streaming keys in chunks with an online softmax.
+     */
+    protected void attend(KvCache cache, float[] q, float[] out, int start, int T) {
+        int nHeads = c.nHeads, hd = c.headDim, qDim = c.qDim();
+        int group = nHeads / c.nKvHeads;
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] keys = cache.keys(), values = cache.values();
+        Parallel.forRange(T * nHeads, 1, (from, to) -> {
+            float[] sc = SCORES.get();
+            for (int task = from; task < to; task++) {
+                int t = task / nHeads, h = task % nHeads;
+                int pos = start + t;
+                int qo = t * qDim + h * hd;
+                int kvo = (h / group) * hd;
+                int oo = t * qDim + h * hd;
+                java.util.Arrays.fill(out, oo, oo + hd, 0f);
+                float max = Float.NEGATIVE_INFINITY, sum = 0f;
+                for (int p0 = cache.firstVisible(pos); p0 <= pos; p0 += KEY_CHUNK) {
+                    int n = Math.min(KEY_CHUNK, pos - p0 + 1);
+                    float cmax = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < n; j++) {
+                        float sj = Kernels.dot(q, qo, keys, cache.offset(p0 + j) + kvo, hd) * scale;
+                        sc[j] = sj;
+                        cmax = Math.max(cmax, sj);
+                    }
+                    if (cmax > max) {
+                        float r = (float) Math.exp(max - cmax);
+                        sum *= r;
+                        for (int i = 0; i < hd; i++) out[oo + i] *= r;
+                        max = cmax;
+                    }
+                    for (int j = 0; j < n; j++) {
+                        float e = (float) Math.exp(sc[j] - max);
+                        sum += e;
+                        Kernels.axpy(e, values, cache.offset(p0 + j) + kvo, out, oo, hd);
+                    }
+                }
+                float inv = 1f / sum;
+                for (int i = 0; i < hd; i++) out[oo + i] *= inv;
+            }
+        });
+    }
+
+    /** SwiGLU MLP: out (T x dim) = down(silu(gate in) * up in). */
+    protected void mlp(MlpWeights m, InferenceState s, float[] in, float[] out, int T) {
+        int hidden = m.gate().rows();
+        m.gate().matmul(in, T, s.hb);
+        m.up().matmul(in, T, s.hb2);
+        Ops.swiglu(s.hb, s.hb2, T * hidden);
+        m.down().matmul(s.hb, T, out);
+    }
+
+    protected static void addRows(float[] x, float[] y, int T, int dim) {
+        Ops.add(x, y, T * dim);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.exaone4j.model;
+
+/**
+ * Everything one sequence owns while it is decoded: the position, one {@link KvCache} per layer and the
+ * activation buffers of a batch of up to {@code maxBatch} tokens (allocated once, reused by every call).
+ */
+public final class InferenceState {
+    public final ModelConfig config;
+    public final int maxBatch;
+    public final int maxContext;
+    final KvCache[] caches;
+    int position;
+
+    // activations, row-major [maxBatch, width]
+    final float[] x, xb, xb2;
+    final float[] q, k, v, att;
+    final float[] hb, hb2;
+    final float[] hidden;     // final-normed hidden states of the last forward call (MTP input)
+    float[] logits = new float[0];
+    final float[] ropeCos, ropeSin;
+
+    public InferenceState(ModelConfig c, int maxContext, int maxBatch) {
+        this(c, maxContext, maxBatch, c.nLayers);
+    }
+
+    /** A state with {@code nCaches} layer caches (the MTP head adds its own). */
+    public InferenceState(ModelConfig c, int maxContext, int maxBatch, int nCaches) {
+        if (maxContext < 1) throw new IllegalArgumentException("context size must be >= 1");
+        this.config = c;
+        this.maxBatch = maxBatch;
+        this.maxContext = maxContext;
+        this.caches = new KvCache[nCaches];
+        for (int l = 0; l < nCaches; l++) {
+            caches[l] = new KvCache(c.kvDim(), l < c.nLayers && c.isSliding(l) ? c.slidingWindow : 0, maxBatch, maxContext);
+        }
+        int ffn = Math.max(c.ffnDim, Math.max(c.moeFfnDim, c.sharedFfnDim));
+        int wide = Math.max(c.dim, c.qDim());
+        x = new float[maxBatch * c.dim];
+        xb = new float[maxBatch * wide];
+        xb2 = new float[maxBatch * wide];
+        q = new float[maxBatch * c.qDim()];
+        k = new float[maxBatch * c.kvDim()];
+        v = new float[maxBatch * c.kvDim()];
+        att = new float[maxBatch * c.qDim()];
+        hb = new float[maxBatch * ffn];
+        hb2 = new float[maxBatch * ffn];
+        hidden = new float[maxBatch * c.dim];
+        ropeCos = new float[c.ropeDim / 2];
+        ropeSin = new float[c.ropeDim / 2];
+    }
+
+    /** Number of positions already in the cache (the position of the next token). */
+    public int position() {
+        return position;
+    }
+
+    /** Forgets positions >= pos (rollback after rejected speculative tokens, or reuse of a prefix). */
+    public void truncate(int pos) {
+        if (pos < 0 || pos > position) throw new IllegalArgumentException("cannot truncate to " + pos + " (position " + position + ")");
+        position = pos;
+    }
+
+    public KvCache cache(int layer) {
+        return caches[layer];
+    }
+
+    /** Final-normed hidden state of row t of the last forward call (length dim, copied). */
+    public float[] hiddenRow(int t) {
+        float[] h = new float[config.dim];
+        System.arraycopy(hidden, t * config.dim, h, 0, config.dim);
+        return h;
+    }
+
+    /** Bytes held by the KV caches. */
+    public long kvBytes() {
+        long n = 0;
+        for (KvCache c : caches) n += c.bytes();
+        return n;
+    }
+}

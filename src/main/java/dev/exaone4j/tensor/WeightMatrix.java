@@ -1,0 +1,118 @@
+package dev.exaone4j.tensor;
+
+import dev.exaone4j.gguf.GgmlType;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A weight matrix of {@code rows x cols} in a ggml type, row-major (a row is {@code cols} contiguous
+ * elements, as both GGUF and safetensors store {@code [out, in]} weights), backed by mapped file memory.
+ * {@code y = W x} means y[r] = dot(row r, x).
+ */
+public final class WeightMatrix {
+    private final String name;
+    private final GgmlType type;
+    private final int rows;
+    private final int cols;
+    private final MemorySegment data;
+    private final long rowBytes;
+
+    public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        if (!isSupported(type)) throw new IllegalArgumentException("tensor '" + name + "': weight type " + type + " is not supported by this engine");
+        if (cols % type.blockSize != 0) throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns is not a multiple of the " + type + " block size");
+        this.name = name;
+        this.type = type;
+        this.rows = rows;
+        this.cols = cols;
+        this.data = data;
+        this.rowBytes = type.bytesFor(cols);
+        if (data.byteSize() < rowBytes * rows) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + data.byteSize() + " bytes is too small for " + rows + "x" + cols + " " + type);
+        }
+    }
+
+    /** Types the engine can compute on. */
+    public static boolean isSupported(GgmlType t) {
+        return switch (t) {
+            case F32, F16, BF16, Q8_0, Q4_0 -> true;
+            default -> QuantSupport.supports(t);
+        };
+    }
+
+    public String name() { return name; }
+    public GgmlType type() { return type; }
+    public int rows() { return rows; }
+    public int cols() { return cols; }
+    public MemorySegment data() { return data; }
+    public long byteSize() { return rowBytes * rows; }
+
+    /** A view of rows [first, first + count) (used for one expert of a stacked expert tensor). */
+    public WeightMatrix rowSlice(String sliceName, int first, int count) {
+        return new WeightMatrix(sliceName, type, count, cols, data.asSlice(rowBytes * first, rowBytes * count));
+    }
+
+    /** dot(row r, x[xo..xo+cols)). */
+    public float dotRow(int r, float[] x, int xo) {
+        long off = rowBytes * r;
+        return switch (type) {
+            case F32 -> Kernels.dotF32(data, off, x, xo, cols);
+            case Q8_0 -> Kernels.dotQ8_0(data, off, x, xo, cols);
+            case Q4_0 -> Kernels.dotQ4_0(data, off, x, xo, cols);
+            case BF16 -> Kernels.dotBF16(data, off, x, xo, cols);
+            case F16 -> Kernels.dotF16(data, off, x, xo, cols);
+            default -> QuantSupport.dot(type, data, off, x, xo, cols);
+        };
+    }
+
+    /** Dequantizes row r into dst[dstOff..dstOff+cols). */
+    public void rowToFloat(int r, float[] dst, int dstOff) {
+        long off = rowBytes * r;
+        switch (type) {
+            case F32 -> MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off, dst, dstOff, cols);
+            case F16 -> {
+                for (int i = 0; i < cols; i++) dst[dstOff + i] = Float.float16ToFloat(data.get(Kernels.I16, off + 2L * i));
+            }
+            case BF16 -> {
+                for (int i = 0; i < cols; i++) dst[dstOff + i] = Float.intBitsToFloat((data.get(Kernels.I16, off + 2L * i) & 0xffff) << 16);
+            }
+            case Q8_0 -> {
+                for (int b = 0; b < cols / 32; b++) {
+                    long bo = off + 34L * b;
+                    float d = Kernels.f16(data, bo);
+                    for (int j = 0; j < 32; j++) dst[dstOff + 32 * b + j] = d * data.get(ValueLayout.JAVA_BYTE, bo + 2 + j);
+                }
+            }
+            case Q4_0 -> {
+                for (int b = 0; b < cols / 32; b++) {
+                    long bo = off + 18L * b;
+                    float d = Kernels.f16(data, bo);
+                    for (int j = 0; j < 16; j++) {
+                        int q = data.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xff;
+                        dst[dstOff + 32 * b + j] = d * ((q & 0x0f) - 8);
+                        dst[dstOff + 32 * b + 16 + j] = d * ((q >>> 4) - 8);
+                    }
+                }
+            }
+            default -> QuantSupport.dequantize(type, data, off, dst, dstOff, cols);
+        }
+    }
+
+    /** The whole matrix dequantized to a new float array (for small tensors: norms, biases, frequency factors). */
+    public float[] rowToFloatArray() {
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) rowToFloat(r, out, r * cols);
+        return out;
+    }
+
+    /** y[t*rows + r] = dot(row r, x[t*cols ..]) for t in [0, T): the matrix product used by every layer. */
+    public void matmul(float[] x, int T, float[] y) {
+        MatMul.matmul(this, x, T, y);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + " [" + rows + " x " + cols + "]";
+    }
+}
