@@ -119,10 +119,13 @@ public abstract class DecoderModel implements Model {
      * and RoPE as the layer requires, appends K and V to the layer cache, attends, projects with Wo.
      */
     protected void attention(int l, InferenceState s, float[] in, float[] out, int T) {
+        attention(l, s, in, out, T, s.caches[l], s.position);
+    }
+
+    /** The attention block of layer l over an explicit cache whose next position is {@code start}. */
+    protected void attention(int l, InferenceState s, float[] in, float[] out, int T, KvCache cache, int start) {
         AttentionWeights a = attn[l];
-        KvCache cache = s.caches[l];
         int qDim = c.qDim(), kvDim = c.kvDim(), hd = c.headDim;
-        int start = s.position;
         a.wq().matmul(in, T, s.q);
         a.wk().matmul(in, T, s.k);
         a.wv().matmul(in, T, s.v);
