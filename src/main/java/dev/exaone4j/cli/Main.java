@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 InspectCommand.class,
                 LogitsCommand.class,
+                GenerateCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @Override

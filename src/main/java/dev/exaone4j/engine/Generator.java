@@ -51,12 +51,12 @@ public final class Generator {
         while (produced < limit) {
             sampler.applyPenalties(logits, history, n);
             int next = sampler.sample(logits);
-            out[produced++] = next;
-            history[n++] = next;
-            if (contains(stopIds, next)) {
+            if (contains(stopIds, next)) { // the stop token itself is neither emitted nor returned
                 reason = "stop";
                 break;
             }
+            out[produced++] = next;
+            history[n++] = next;
             if (listener != null && !listener.onToken(next)) {
                 reason = "cancelled";
                 break;

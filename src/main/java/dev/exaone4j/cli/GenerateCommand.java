@@ -1,0 +1,78 @@
+package dev.exaone4j.cli;
+
+import dev.exaone4j.engine.Generator;
+import dev.exaone4j.model.InferenceState;
+import dev.exaone4j.model.Model;
+import dev.exaone4j.sampling.Sampler;
+import dev.exaone4j.tokenizer.StreamingDecoder;
+import dev.exaone4j.tokenizer.Tokenizer;
+import dev.exaone4j.tokenizer.Tokenizers;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code generate [-m PATH] (-p TEXT | --prompt-ids IDS) -n N [sampling] [--print-ids]}: streams the continuation
+ * (or prints the generated ids on one line); prompt and generation speed go to stderr.
+ */
+@Command(name = "generate", description = "Generate a continuation of a prompt (text streams to stdout, speed to stderr).")
+public final class GenerateCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions opts;
+
+    @Mixin
+    SamplingOptions sampling;
+
+    static final class PromptGroup {
+        @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "prompt text", required = true)
+        String text;
+
+        @Option(names = "--prompt-ids", paramLabel = "IDS", description = "prompt as comma-separated token ids", required = true)
+        String ids;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    PromptGroup prompt;
+
+    @Option(names = {"-n", "--n-predict"}, paramLabel = "N", description = "tokens to generate (default ${DEFAULT-VALUE})", defaultValue = "256")
+    int n;
+
+    @Option(names = "--print-ids", description = "print the generated token ids comma-separated on one line instead of text")
+    boolean printIds;
+
+    @Option(names = "--ignore-eos", description = "keep generating past end-of-sequence tokens")
+    boolean ignoreEos;
+
+    @Override
+    public Integer call() {
+        if (n < 0 || n > 1 << 20) throw new IllegalArgumentException("-n must be in [0, 1048576], got " + n);
+        Sampler sampler = new Sampler(sampling.config());
+        try (Model model = opts.load()) {
+            Tokenizer tok = Tokenizers.forModel(opts.path());
+            int[] ids = prompt.ids != null ? ModelOptions.parseIds(prompt.ids) : tok.encodePrompt(prompt.text);
+            InferenceState state = model.newState(opts.context(model));
+            PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+            StreamingDecoder dec = tok.streamingDecoder(false);
+            if (!printIds && prompt.text != null) out.print(prompt.text);
+            int[] stop = ignoreEos ? new int[0] : tok.endOfGenerationIds();
+            Generator.Result r = Generator.generate(model, state, ids, n, sampler, stop, id -> {
+                if (!printIds) out.print(dec.accept(id));
+                return true;
+            });
+            if (printIds) out.println(ModelOptions.joinIds(r.tokens()));
+            else {
+                out.print(dec.flush());
+                out.println();
+            }
+            out.flush();
+            System.err.printf("prompt: %d tokens, %.1f tokens/s | generated: %d tokens, %.1f tokens/s (stop: %s)%n",
+                    r.promptTokens(), r.promptTokensPerSecond(), r.tokens().length, r.generateTokensPerSecond(), r.stopReason());
+        }
+        return 0;
+    }
+}
