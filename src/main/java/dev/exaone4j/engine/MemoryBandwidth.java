@@ -20,7 +20,7 @@ public final class MemoryBandwidth {
 
     /** Bytes per second read, streaming {@code bytes} (e.g. 1 GiB) {@code passes} times; the best pass counts. */
     public static double measure(long bytes, int passes) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buf = arena.allocate(bytes, 64);
             buf.fill((byte) 1);
             long chunk = 1 << 20;

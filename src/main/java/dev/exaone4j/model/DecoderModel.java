@@ -80,8 +80,23 @@ public abstract class DecoderModel implements Model {
     /** One decoder layer over the T rows of s.x (the residual stream), in place. */
     protected abstract void layer(int l, InferenceState s, int T);
 
+    /**
+     * Sees the final-normed hidden states (the output head's input) of each chunk a forward call runs, before the
+     * next chunk overwrites them: the multi-token-prediction head consumes them.
+     */
+    @FunctionalInterface
+    public interface HiddenListener {
+        /** Rows [first, first + T) of the call (counted from its first token) are hidden[0 .. T·dim). */
+        void onHidden(float[] hidden, int first, int T);
+    }
+
     @Override
     public float[] forward(InferenceState s, int[] tokens, int off, int n, boolean allLogits) {
+        return forward(s, tokens, off, n, allLogits, null);
+    }
+
+    /** {@link #forward(InferenceState, int[], int, int, boolean)}, handing each chunk's hidden states to a listener. */
+    public float[] forward(InferenceState s, int[] tokens, int off, int n, boolean allLogits, HiddenListener hiddenListener) {
         if (n < 1) throw new IllegalArgumentException("forward needs at least one token");
         if (s.position + n > s.maxContext) {
             throw new IllegalStateException("prompt and generation need " + (s.position + n) + " positions but the context holds " + s.maxContext);
@@ -109,43 +124,95 @@ public abstract class DecoderModel implements Model {
                 System.arraycopy(s.hidden, (T - 1) * c.dim, h, 0, c.dim);
                 output.matmul(h, 1, s.logits);
             }
+            if (hiddenListener != null) hiddenListener.onHidden(s.hidden, done, T);
             done += T;
         }
         return s.logits;
     }
 
     /**
+     * One batched step over rows of several sequences (continuous batching): row t feeds tokens[t] to seqs[t]
+     * at that sequence's next position (rows of one sequence contiguous and in order). Matrix products run once
+     * for all rows; attention uses each sequence's own cache. Returns T x vocab logits (owned by ws); every
+     * sequence's position advances by its row count. ws is a {@link InferenceState#workspace} with T <= maxBatch.
+     */
+    public float[] forwardRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T) {
+        if (T < 1 || T > ws.maxBatch) throw new IllegalArgumentException("batch of " + T + " rows (workspace holds " + ws.maxBatch + ")");
+        int vocab = c.vocabSize;
+        for (int t = 0; t < T; t++) {
+            InferenceState q = seqs[t];
+            int pos = (t > 0 && seqs[t - 1] == q) ? ws.rowPos[t - 1] + 1 : q.position;
+            if (pos >= q.maxContext) throw new IllegalStateException("context is full (" + q.maxContext + " tokens)");
+            ws.rowPos[t] = pos;
+            int tok = tokens[t];
+            if (tok < 0 || tok >= vocab) throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + vocab + ")");
+            tokenEmbd.rowToFloat(tok, ws.x, t * c.dim);
+        }
+        ws.rowSeq = seqs;
+        try {
+            for (int l = 0; l < c.nLayers; l++) layer(l, ws, T);
+        } finally {
+            ws.rowSeq = null;
+        }
+        Ops.rmsnormRows(ws.hidden, ws.x, outputNorm, T, c.dim, c.eps);
+        if (ws.logits.length < T * vocab) ws.logits = new float[ws.maxBatch * vocab];
+        output.matmul(ws.hidden, T, ws.logits);
+        for (int t = 0; t < T; t++) seqs[t].position = ws.rowPos[t] + 1;
+        return ws.logits;
+    }
+
+    /**
      * The attention block of layer l: in (T x dim) → out (T x dim). Projects Q, K, V, applies per-head QK-norm
-     * and RoPE as the layer requires, appends K and V to the layer cache, attends, projects with Wo.
+     * and RoPE as the layer requires, appends K and V to the layer cache, attends, projects with Wo. In a
+     * multi-sequence batch each row uses its own sequence's cache and position.
      */
     protected void attention(int l, InferenceState s, float[] in, float[] out, int T) {
-        attention(l, s, in, out, T, s.caches[l], s.position);
+        if (s.rowSeq == null) {
+            attention(l, s, in, out, T, s.caches[l], s.position);
+            return;
+        }
+        for (int t = 0; t < T; t++) {
+            KvCache cache = s.rowSeq[t].caches[l];
+            cache.ensure(s.rowPos[t] + 1);
+            s.rowCache[t] = cache;
+        }
+        attentionRows(l, s, in, out, T);
     }
 
     /** The attention block of layer l over an explicit cache whose next position is {@code start}. */
     protected void attention(int l, InferenceState s, float[] in, float[] out, int T, KvCache cache, int start) {
+        cache.ensure(start + T);
+        for (int t = 0; t < T; t++) {
+            s.rowCache[t] = cache;
+            s.rowPos[t] = start + t;
+        }
+        attentionRows(l, s, in, out, T);
+    }
+
+    /** Attention where row t uses cache s.rowCache[t] at position s.rowPos[t]. */
+    private void attentionRows(int l, InferenceState s, float[] in, float[] out, int T) {
         AttentionWeights a = attn[l];
         int qDim = c.qDim(), kvDim = c.kvDim(), hd = c.headDim;
         a.wq().matmul(in, T, s.q);
         a.wk().matmul(in, T, s.k);
         a.wv().matmul(in, T, s.v);
-        boolean useRope = l < c.nLayers ? c.usesRope(l) : false;
-        cache.ensure(start + T);
+        boolean useRope = l < c.nLayers && c.usesRope(l);
         for (int t = 0; t < T; t++) {
             if (a.qNorm() != null) {
                 Ops.rmsnormHeads(s.q, t * qDim, c.nHeads, hd, a.qNorm(), c.eps);
                 Ops.rmsnormHeads(s.k, t * kvDim, c.nKvHeads, hd, a.kNorm(), c.eps);
             }
             if (useRope) {
-                rope.angles(start + t, s.ropeCos, s.ropeSin);
+                rope.angles(s.rowPos[t], s.ropeCos, s.ropeSin);
                 rope.apply(s.q, t * qDim, c.nHeads, hd, s.ropeCos, s.ropeSin);
                 rope.apply(s.k, t * kvDim, c.nKvHeads, hd, s.ropeCos, s.ropeSin);
             }
-            int o = cache.offset(start + t);
+            KvCache cache = s.rowCache[t];
+            int o = cache.offset(s.rowPos[t]);
             System.arraycopy(s.k, t * kvDim, cache.keys(), o, kvDim);
             System.arraycopy(s.v, t * kvDim, cache.values(), o, kvDim);
         }
-        attend(cache, s.q, s.att, start, T);
+        attend(s.rowCache, s.rowPos, s.q, s.att, T);
         a.wo().matmul(s.att, T, out);
     }
 
@@ -153,19 +220,21 @@ public abstract class DecoderModel implements Model {
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[KEY_CHUNK]);
 
     /**
-     * For each of T queries (positions start..start+T-1) and each head: softmax(q·kᵀ / sqrt(hd)) · v over the
-     * positions the cache lets that query see, streaming keys in chunks with an online softmax.
+     * For each of T query rows (row t at position pos[t], attending cache caches[t]) and each head:
+     * softmax(q·kᵀ / sqrt(hd)) · v over the positions the cache lets that query see, streaming keys in chunks
+     * with an online softmax (no full score matrix, whatever the context length).
      */
-    protected void attend(KvCache cache, float[] q, float[] out, int start, int T) {
+    protected void attend(KvCache[] caches, int[] positions, float[] q, float[] out, int T) {
         int nHeads = c.nHeads, hd = c.headDim, qDim = c.qDim();
         int group = nHeads / c.nKvHeads;
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] keys = cache.keys(), values = cache.values();
         Parallel.forRange(T * nHeads, 1, (from, to) -> {
             float[] sc = SCORES.get();
             for (int task = from; task < to; task++) {
                 int t = task / nHeads, h = task % nHeads;
-                int pos = start + t;
+                KvCache cache = caches[t];
+                float[] keys = cache.keys(), values = cache.values();
+                int pos = positions[t];
                 int qo = t * qDim + h * hd;
                 int kvo = (h / group) * hd;
                 int oo = t * qDim + h * hd;

@@ -18,6 +18,11 @@ public final class InferenceState {
     final float[] hidden;     // final-normed hidden states of the last forward call (MTP input)
     float[] logits = new float[0];
     final float[] ropeCos, ropeSin;
+    // per-row attention bookkeeping: which cache and position each row of a batch uses
+    final KvCache[] rowCache;
+    final int[] rowPos;
+    // multi-sequence batches (continuous batching): the sequence of each row, null in single-sequence use
+    InferenceState[] rowSeq;
 
     public InferenceState(ModelConfig c, int maxContext, int maxBatch) {
         this(c, maxContext, maxBatch, c.nLayers);
@@ -25,6 +30,23 @@ public final class InferenceState {
 
     /** A state with {@code nCaches} layer caches (the MTP head adds its own). */
     public InferenceState(ModelConfig c, int maxContext, int maxBatch, int nCaches) {
+        this(c, maxContext, maxBatch, nCaches, true);
+    }
+
+    /**
+     * A sequence that only holds caches (withScratch = false): its rows run inside another state's batch
+     * ({@link DecoderModel#forwardRows}), which owns the activation buffers.
+     */
+    public static InferenceState sequence(ModelConfig c, int maxContext, int maxBatch) {
+        return new InferenceState(c, maxContext, maxBatch, c.nLayers, false);
+    }
+
+    /** A batch workspace with activation buffers for maxBatch rows and no caches of its own. */
+    public static InferenceState workspace(ModelConfig c, int maxBatch) {
+        return new InferenceState(c, 1, maxBatch, 0, true);
+    }
+
+    private InferenceState(ModelConfig c, int maxContext, int maxBatch, int nCaches, boolean scratch) {
         if (maxContext < 1) throw new IllegalArgumentException("context size must be >= 1");
         this.config = c;
         this.maxBatch = maxBatch;
@@ -35,6 +57,7 @@ public final class InferenceState {
         }
         int ffn = Math.max(c.ffnDim, Math.max(c.moeFfnDim, c.sharedFfnDim));
         int wide = Math.max(c.dim, c.qDim());
+        if (!scratch) maxBatch = 0;
         x = new float[maxBatch * c.dim];
         xb = new float[maxBatch * wide];
         xb2 = new float[maxBatch * wide];
@@ -47,6 +70,8 @@ public final class InferenceState {
         hidden = new float[maxBatch * c.dim];
         ropeCos = new float[c.ropeDim / 2];
         ropeSin = new float[c.ropeDim / 2];
+        rowCache = new KvCache[maxBatch];
+        rowPos = new int[maxBatch];
     }
 
     /** Number of positions already in the cache (the position of the next token). */
