@@ -1,0 +1,29 @@
+package dev.exaone4j.model;
+
+import dev.exaone4j.testutil.RefLogits;
+import dev.exaone4j.testutil.SharedData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The EXAONE-4.0-1.2B-style quantization reference model (hidden 256) in every weight type the engine runs,
+ * against numpy float64 on that file's exactly dequantized weights (shared/testdata/quant/logits). We
+ * dequantize exactly and compute in f32, so the exact-dequant tolerance applies: rel ≤ 1e-4, argmax 100%.
+ */
+class QuantizedModelLogitsTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"F32", "F16", "BF16", "Q8_0", "Q6_K", "Q5_K", "Q5_K_M", "Q5_1", "Q5_0", "Q4_K", "Q4_K_M", "Q4_1", "Q4_0", "Q3_K", "Q2_K"})
+    void logitsMatchExactDequantReference(String type) throws Exception {
+        int[] ids = RefLogits.readIds(SharedData.require("quant/tokens.txt"));
+        float[] ours;
+        try (Model m = ModelLoader.load(SharedData.require("quant/gguf/quantref-exaone4-" + type + ".gguf"))) {
+            ours = m.forward(m.newState(64), ids, true).clone();
+        }
+        RefLogits ref = RefLogits.read(SharedData.require("quant/logits/quantref-exaone4-" + type + ".ref-f64-deq.txt"));
+        assertThat(ref.rel(ours)).as("rel error").isLessThanOrEqualTo(1e-4);
+        int[] agree = ref.argmaxAgreement(ours, 1e-3);
+        assertThat(agree[0]).isEqualTo(agree[1]);
+    }
+}
