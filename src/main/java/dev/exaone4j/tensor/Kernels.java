@@ -28,6 +28,27 @@ public final class Kernels {
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
+    private static final jdk.incubator.vector.VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static jdk.incubator.vector.VectorShuffle<Float>[] halves() {
+        jdk.incubator.vector.VectorShuffle<Float>[] s = new jdk.incubator.vector.VectorShuffle[L + 1];
+        for (int w = L / 2; w >= 1; w /= 2) {
+            final int shift = w;
+            s[w] = jdk.incubator.vector.VectorShuffle.fromOp(F, i -> (i + shift) % L);
+        }
+        return s;
+    }
+
+    /**
+     * Sum of the lanes in a fixed pairwise order. ({@code reduceLanes} may add in a different order once the JIT
+     * intrinsifies it than in the interpreter, which would make results depend on compilation timing.)
+     */
+    static float sum(FloatVector v) {
+        for (int w = L / 2; w >= 1; w /= 2) v = v.add(v.rearrange(HALVES[w]));
+        return v.lane(0);
+    }
+
     /** Float value of the IEEE half at byte offset off. */
     static float f16(MemorySegment m, long off) {
         return Float.float16ToFloat(m.get(I16, off));
@@ -40,7 +61,7 @@ public final class Kernels {
         for (int up = F.loopBound(n); i < up; i += L) {
             acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) s += w.get(F32, off + 4L * i) * x[xo + i];
         return s;
     }
@@ -54,7 +75,7 @@ public final class Kernels {
             FloatVector wv = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) s += Float.intBitsToFloat((w.get(I16, off + 2L * i) & 0xffff) << 16) * x[xo + i];
         return s;
     }
@@ -69,7 +90,7 @@ public final class Kernels {
             for (int j = 0; j < L; j++) tmp[j] = Float.float16ToFloat(w.get(I16, off + 2L * (i + j)));
             acc = FloatVector.fromArray(F, tmp, 0).fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        s = acc.reduceLanes(VectorOperators.ADD);
+        s = sum(acc);
         for (; i < n; i++) s += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xo + i];
         return s;
     }
@@ -103,7 +124,7 @@ public final class Kernels {
             if ((b & 1) == 0) t0 = acc.fma(d, t0);
             else t1 = acc.fma(d, t1);
         }
-        return t0.add(t1).reduceLanes(VectorOperators.ADD);
+        return sum(t0.add(t1));
     }
 
     static float scalarQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
@@ -143,7 +164,7 @@ public final class Kernels {
             if ((b & 1) == 0) t0 = acc.fma(d, t0);
             else t1 = acc.fma(d, t1);
         }
-        return t0.add(t1).reduceLanes(VectorOperators.ADD);
+        return sum(t0.add(t1));
     }
 
     static float scalarQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
@@ -167,7 +188,7 @@ public final class Kernels {
         for (int up = F.loopBound(n); i < up; i += L) {
             acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sum(acc);
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
@@ -185,8 +206,8 @@ public final class Kernels {
             a2 = r.fma(FloatVector.fromArray(F, x, xo + 2 * stride + i), a2);
             a3 = r.fma(FloatVector.fromArray(F, x, xo + 3 * stride + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD), s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD), s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0), s1 = sum(a1);
+        float s2 = sum(a2), s3 = sum(a3);
         for (; i < n; i++) {
             float r = row[i];
             s0 += r * x[xo + i];
