@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,7 +144,7 @@ public final class GgufWriter {
 
     /** Copies every key of {@code src} in file order with its original value type (scalars included). */
     public GgufWriter copyMetadata(GgufFile src) {
-        Map<String, Integer> types = scalarTypes(src.segment());
+        Map<String, Integer> types = valueTypes(src);
         for (Map.Entry<String, Object> e : src.metadata().asMap().entrySet()) {
             Object v = e.getValue();
             int type = v instanceof GgufMetadata.Array ? ARRAY : types.getOrDefault(e.getKey(), defaultType(v));
@@ -163,21 +162,60 @@ public final class GgufWriter {
         return INT64;
     }
 
-    /** The value type of every scalar key in the header of a GGUF file (its arrays record their own types). */
-    static Map<String, Integer> scalarTypes(MemorySegment seg) {
-        GgufFile.Reader r = new GgufFile.Reader(seg, "GGUF header");
-        r.i32();
-        r.i32();
-        r.u64();
+    /** The GGUF value type of every metadata key of an open file, in file order. */
+    public static Map<String, Integer> valueTypes(GgufFile file) {
+        HeaderWalker r = new HeaderWalker(file.segment());
+        r.pos = 16;
         long nKv = r.u64();
         Map<String, Integer> out = new LinkedHashMap<>();
         for (long i = 0; i < nKv; i++) {
-            String key = r.string("metadata key #" + i);
+            String key = r.string();
             int type = r.i32();
-            r.value(type, key, 0);
+            r.skipValue(type);
             out.put(key, type);
         }
         return out;
+    }
+
+    /** Minimal cursor over a GGUF header that skips values, used to recover scalar value types. */
+    private static final class HeaderWalker {
+        private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private final MemorySegment seg;
+        long pos;
+
+        HeaderWalker(MemorySegment seg) {
+            this.seg = seg;
+        }
+
+        int i32() { int v = seg.get(I32, pos); pos += 4; return v; }
+        long u64() { long v = seg.get(I64, pos); pos += 8; return v; }
+
+        String string() {
+            int n = Math.toIntExact(u64());
+            byte[] b = seg.asSlice(pos, n).toArray(ValueLayout.JAVA_BYTE);
+            pos += n;
+            return new String(b, StandardCharsets.UTF_8);
+        }
+
+        void skipValue(int type) {
+            switch (type) {
+                case UINT8, INT8, BOOL -> pos += 1;
+                case UINT16, INT16 -> pos += 2;
+                case UINT32, INT32, FLOAT32 -> pos += 4;
+                case UINT64, INT64, FLOAT64 -> pos += 8;
+                case STRING -> {
+                    long len = u64();
+                    pos += len;
+                }
+                case ARRAY -> {
+                    int et = i32();
+                    long n = u64();
+                    for (long i = 0; i < n; i++) skipValue(et);
+                }
+                default -> throw new GgufFormatException("unknown GGUF value type " + type);
+            }
+        }
     }
 
     // ------------------------------------------------------------------ tensors
@@ -336,12 +374,15 @@ public final class GgufWriter {
     }
 
     private static Object requireClass(Object v, Class<?> c, int type) {
-        if (!c.isInstance(v)) throw new IllegalArgumentException("GGUF value type " + type + " needs a " + c.getSimpleName() + ", got " + v.getClass().getSimpleName());
+        if (!c.isInstance(v)) {
+            throw new IllegalArgumentException("GGUF value type " + type + " needs a " + c.getSimpleName() + ", got " + v.getClass().getSimpleName());
+        }
         return v;
     }
 
     private static void checkRange(Object v, long min, long max, String what) {
-        long l = (Long) requireClass(v, Long.class, -1);
+        if (!(v instanceof Long)) throw new IllegalArgumentException("a GGUF " + what + " value needs a Long, got " + v.getClass().getSimpleName());
+        long l = (Long) v;
         if (l < min || l > max) throw new IllegalArgumentException(l + " does not fit in " + what);
     }
 
@@ -462,10 +503,5 @@ public final class GgufWriter {
     /** Raw bytes of an array as a {@link TensorData}. */
     public static TensorData bytes(byte[] data) {
         return sink -> sink.write(data, 0, data.length);
-    }
-
-    /** Helper for tests: reads the F32 at a byte offset of a segment (little-endian). */
-    static float f32(MemorySegment s, long off) {
-        return s.get(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off);
     }
 }
