@@ -102,6 +102,33 @@ public final class ChatFormat {
         return ChatTemplates.builtinFor(architecture, ChatTemplates.specialTokens(config));
     }
 
+    /**
+     * The chat format of a model: a Hugging Face folder's own template (tokenizer_config.json /
+     * chat_template.jinja), a GGUF file's {@code tokenizer.chat_template} (and named {@code tokenizer.chat_templates}),
+     * else the built-in for {@code architecture}. {@code specialTokens} (bos_token, eos_token, ...) fill in what the
+     * file does not say.
+     */
+    public static ChatFormat forModel(Path model, String architecture, Map<String, ?> specialTokens) throws IOException {
+        if (Files.isDirectory(model)) {
+            Path cfg = model.resolve("tokenizer_config.json");
+            if (Files.isRegularFile(cfg)) return load(cfg, architecture);
+            return ChatTemplates.builtinFor(architecture, specialTokens);
+        }
+        try (dev.exaone4j.gguf.GgufFile f = dev.exaone4j.gguf.GgufFile.open(model)) {
+            dev.exaone4j.gguf.GgufMetadata md = f.metadata();
+            Map<String, String> named = new LinkedHashMap<>();
+            if (md.has("tokenizer.chat_template")) named.put(DEFAULT, md.getString("tokenizer.chat_template"));
+            if (md.has("tokenizer.chat_templates")) {
+                for (String name : md.getStringArray("tokenizer.chat_templates")) {
+                    String key = "tokenizer.chat_template." + name;
+                    if (md.has(key)) named.put(name, md.getString(key));
+                }
+            }
+            if (named.isEmpty()) return ChatTemplates.builtinFor(architecture, specialTokens);
+            return ofNamed(named, specialTokens);
+        }
+    }
+
     private static Map<String, String> templatesIn(JsonNode config) {
         Map<String, String> out = new LinkedHashMap<>();
         JsonNode t = config == null ? null : config.get("chat_template");

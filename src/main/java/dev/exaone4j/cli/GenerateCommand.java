@@ -48,17 +48,37 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--ignore-eos", description = "keep generating past end-of-sequence tokens")
     boolean ignoreEos;
 
+    @Option(names = "--chat", description = "wrap the prompt as a user message in the model's chat template")
+    boolean chat;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "system message (with --chat)")
+    String system;
+
+    @Option(names = "--think", paramLabel = "on|off", description = "enable_thinking for the template (with --chat)")
+    String think;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (n < 0 || n > 1 << 20) throw new IllegalArgumentException("-n must be in [0, 1048576], got " + n);
         Sampler sampler = new Sampler(sampling.config());
         try (Model model = opts.load()) {
             Tokenizer tok = Tokenizers.forModel(opts.path());
-            int[] ids = prompt.ids != null ? ModelOptions.parseIds(prompt.ids) : tok.encodePrompt(prompt.text);
+            int[] ids;
+            if (chat) {
+                if (prompt.text == null) throw new IllegalArgumentException("--chat needs a text prompt (-p)");
+                java.util.List<dev.exaone4j.chat.ChatMessage> msgs = new java.util.ArrayList<>();
+                if (system != null) msgs.add(dev.exaone4j.chat.ChatMessage.system(system));
+                msgs.add(dev.exaone4j.chat.ChatMessage.user(prompt.text));
+                java.util.Map<String, Object> kwargs = think == null ? java.util.Map.of() : java.util.Map.of("enable_thinking", ChatCommand.parseOnOff(think, "--think"));
+                String rendered = ChatCommand.chatFormat(opts.path(), model, tok).render(msgs, null, true, kwargs);
+                ids = dev.exaone4j.engine.ChatSession.encodeChat(tok, rendered);
+            } else {
+                ids = prompt.ids != null ? ModelOptions.parseIds(prompt.ids) : tok.encodePrompt(prompt.text);
+            }
             InferenceState state = model.newState(opts.context(model));
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             StreamingDecoder dec = tok.streamingDecoder(false);
-            if (!printIds && prompt.text != null) out.print(prompt.text);
+            if (!printIds && prompt.text != null && !chat) out.print(prompt.text);
             int[] stop = ignoreEos ? new int[0] : tok.endOfGenerationIds();
             Generator.Result r = Generator.generate(model, state, ids, n, sampler, stop, id -> {
                 if (!printIds) out.print(dec.accept(id));

@@ -82,7 +82,23 @@ public final class InferenceState {
     /** Forgets positions >= pos (rollback after rejected speculative tokens, or reuse of a prefix). */
     public void truncate(int pos) {
         if (pos < 0 || pos > position) throw new IllegalArgumentException("cannot truncate to " + pos + " (position " + position + ")");
+        if (pos > 0 && pos < minTruncate()) { // position 0 (an empty cache) needs no window
+            throw new IllegalStateException("cannot roll back from " + position + " to " + pos + ": a sliding-window ring no longer holds the window before " + pos);
+        }
         position = pos;
+    }
+
+    /**
+     * The lowest position this state can be truncated to. Global caches keep everything; a sliding ring of C slots
+     * and window W has overwritten the slots of positions below position - (C - W + 1), which the window before
+     * an earlier position would need.
+     */
+    public int minTruncate() {
+        int min = 0;
+        for (KvCache c : caches) {
+            if (c.isSliding() && position > c.capacity()) min = Math.max(min, position - (c.capacity() - c.window() + 1));
+        }
+        return min;
     }
 
     public KvCache cache(int layer) {
@@ -94,6 +110,18 @@ public final class InferenceState {
         float[] h = new float[config.dim];
         System.arraycopy(hidden, t * config.dim, h, 0, config.dim);
         return h;
+    }
+
+    /**
+     * A fork: a new state at the same position with deep copies of every cache (global caches and sliding rings as
+     * they are), so the copy and the original then evolve independently (prefix caches). Activation buffers are
+     * fresh, not copied.
+     */
+    public InferenceState copy() {
+        InferenceState s = new InferenceState(config, maxContext, maxBatch, caches.length, x.length > 0);
+        for (int l = 0; l < caches.length; l++) s.caches[l] = caches[l].copy();
+        s.position = position;
+        return s;
     }
 
     /** Bytes held by the KV caches. */

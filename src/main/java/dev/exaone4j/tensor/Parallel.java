@@ -89,7 +89,10 @@ public final class Parallel {
                 epoch = epoch + 1;
                 for (Thread w : workers) LockSupport.unpark(w);
                 work();
-                while (done.get() < workers.length) Thread.onSpinWait();
+                for (int spins = 0; done.get() < workers.length; spins++) {
+                    if (spins < 10_000) Thread.onSpinWait();
+                    else Thread.yield(); // an oversubscribed machine: let the descheduled worker run
+                }
                 this.body = null;
                 Throwable f = failure;
                 if (f instanceof RuntimeException re) throw re;
