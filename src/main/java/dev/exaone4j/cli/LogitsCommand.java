@@ -1,7 +1,7 @@
 package dev.exaone4j.cli;
 
-import dev.exaone4j.model.InferenceState;
 import dev.exaone4j.model.Model;
+import dev.exaone4j.model.MtpHead;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code logits -m PATH --prompt-ids 1,2,3 --out FILE}: one line of vocabulary logits per prompt position. */
+/**
+ * {@code logits -m PATH --prompt-ids 1,2,3 [--mtp] --out FILE}: one line of vocabulary logits per prompt position,
+ * or with --mtp per MTP row.
+ */
 @Command(name = "logits", description = "Run token ids as one prompt and write the logits of every position (one line each).")
 public final class LogitsCommand implements Callable<Integer> {
     @Mixin
@@ -25,13 +28,22 @@ public final class LogitsCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "output file")
     Path out;
 
+    @Option(names = "--mtp", description = "write the MTP head's logits instead: row i uses the hidden state at i and token i+1, predicts token i+2 (n-1 rows)")
+    boolean mtp;
+
     @Override
     public Integer call() throws IOException {
         int[] ids = ModelOptions.parseIds(promptIds);
         try (Model m = opts.load()) {
-            InferenceState s = m.newState(Math.max(ids.length, Math.min(opts.context(m), ids.length + 1)));
-            float[] logits = m.forward(s, ids, true);
-            write(out, logits, ids.length, m.config().vocabSize);
+            int context = Math.max(ids.length, Math.min(opts.context(m), ids.length + 1));
+            if (mtp) {
+                MtpHead head = MtpHead.of(m);
+                if (ids.length < 2) throw new IllegalArgumentException("--mtp needs at least 2 prompt ids (a hidden state and the token after it)");
+                write(out, head.logitsAll(head.newState(context), ids), ids.length - 1, m.config().vocabSize);
+            } else {
+                float[] logits = m.forward(m.newState(context), ids, true);
+                write(out, logits, ids.length, m.config().vocabSize);
+            }
         }
         return 0;
     }

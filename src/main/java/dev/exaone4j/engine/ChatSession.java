@@ -73,6 +73,12 @@ public final class ChatSession {
         messages.clear();
     }
 
+    /** Empties the KV cache (the conversation stays): the next turn recomputes its whole prompt. */
+    public void dropCache() {
+        cached = new int[0];
+        state.truncate(0);
+    }
+
     public List<ChatMessage> messages() {
         return List.copyOf(messages);
     }
