@@ -100,85 +100,60 @@ public final class Kernels {
     static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
     static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
 
-    /** dot(Q8_0 row at off, x): blocks of {f16 d, int8 q[32]}, value = d * q. */
+    /**
+     * dot(Q8_0 row at off, x): blocks of {f16 d, int8 q[32]}, value = d * q. Computes the very lanes
+     * {@link WeightMatrix#rowToFloat} produces and accumulates them like {@link #dot}, so the fused decode kernel and
+     * the batched dequantize-then-dot path agree bit for bit (speculative verification equals plain decoding).
+     */
     public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
+        if (L != 8 && L != 16) return scalarQ8_0(w, off, x, xo, n);
         int nb = n / 32;
-        FloatVector t0 = FloatVector.zero(F), t1 = t0;
+        FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             long bo = off + 34L * b;
             int xb = xo + 32 * b;
-            ByteVector q = ByteVector.fromMemorySegment(B256, w, bo + 2, LE);
-            FloatVector acc;
-            if (L == 8) {
-                acc = ((FloatVector) q.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xb));
-                acc = ((FloatVector) q.castShape(F, 1)).fma(FloatVector.fromArray(F, x, xb + 8), acc);
-                acc = ((FloatVector) q.castShape(F, 2)).fma(FloatVector.fromArray(F, x, xb + 16), acc);
-                acc = ((FloatVector) q.castShape(F, 3)).fma(FloatVector.fromArray(F, x, xb + 24), acc);
-            } else if (L == 16) {
-                acc = ((FloatVector) q.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xb));
-                acc = ((FloatVector) q.castShape(F, 1)).fma(FloatVector.fromArray(F, x, xb + 16), acc);
-            } else {
-                return scalarQ8_0(w, off, x, xo, n);
-            }
             FloatVector d = FloatVector.broadcast(F, f16(w, bo));
-            if ((b & 1) == 0) t0 = acc.fma(d, t0);
-            else t1 = acc.fma(d, t1);
+            ByteVector q = ByteVector.fromMemorySegment(B256, w, bo + 2, LE);
+            for (int part = 0; part < 32 / L; part++) {
+                FloatVector v = d.mul((FloatVector) q.castShape(F, part));
+                acc = v.fma(FloatVector.fromArray(F, x, xb + part * L), acc);
+            }
         }
-        return sum(t0.add(t1));
+        return sum(acc);
     }
 
+    /** Other vector shapes: dequantize the row exactly, then {@link #dot} (same arithmetic as the batched path). */
     static float scalarQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
-        float s = 0;
-        for (int b = 0; b < n / 32; b++) {
-            long bo = off + 34L * b;
-            float d = f16(w, bo), bs = 0;
-            for (int j = 0; j < 32; j++) bs += w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 2 + j) * x[xo + 32 * b + j];
-            s += d * bs;
-        }
-        return s;
+        return QuantSupport.dot(dev.exaone4j.gguf.GgmlType.Q8_0, w, off, x, xo, n);
     }
 
-    /** dot(Q4_0 row at off, x): blocks of {f16 d, u8 qs[16]}; element j = d*((qs[j]&15)-8), j+16 = d*((qs[j]>>4)-8). */
+    /**
+     * dot(Q4_0 row at off, x): blocks of {f16 d, u8 qs[16]}; element j = d*((qs[j]&15)-8), j+16 = d*((qs[j]>>4)-8).
+     * Bit-identical to dequantize-then-{@link #dot} (see {@link #dotQ8_0}).
+     */
     public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
+        if (L != 8 && L != 16) return scalarQ4_0(w, off, x, xo, n);
         int nb = n / 32;
-        FloatVector t0 = FloatVector.zero(F), t1 = t0;
+        FloatVector acc = FloatVector.zero(F);
         for (int b = 0; b < nb; b++) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
+            FloatVector d = FloatVector.broadcast(F, f16(w, bo));
             ByteVector q = ByteVector.fromMemorySegment(B128, w, bo + 2, LE);
             ByteVector lo = q.and((byte) 0x0f).sub((byte) 8);
             ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            FloatVector acc;
-            if (L == 8) {
-                acc = ((FloatVector) lo.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xb));
-                acc = ((FloatVector) lo.castShape(F, 1)).fma(FloatVector.fromArray(F, x, xb + 8), acc);
-                acc = ((FloatVector) hi.castShape(F, 0)).fma(FloatVector.fromArray(F, x, xb + 16), acc);
-                acc = ((FloatVector) hi.castShape(F, 1)).fma(FloatVector.fromArray(F, x, xb + 24), acc);
-            } else if (L == 16) {
-                acc = ((FloatVector) lo.castShape(F, 0)).mul(FloatVector.fromArray(F, x, xb));
-                acc = ((FloatVector) hi.castShape(F, 0)).fma(FloatVector.fromArray(F, x, xb + 16), acc);
-            } else {
-                return scalarQ4_0(w, off, x, xo, n);
+            for (int part = 0; part < 16 / L; part++) {
+                acc = d.mul((FloatVector) lo.castShape(F, part)).fma(FloatVector.fromArray(F, x, xb + part * L), acc);
             }
-            FloatVector d = FloatVector.broadcast(F, f16(w, bo));
-            if ((b & 1) == 0) t0 = acc.fma(d, t0);
-            else t1 = acc.fma(d, t1);
+            for (int part = 0; part < 16 / L; part++) {
+                acc = d.mul((FloatVector) hi.castShape(F, part)).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc);
+            }
         }
-        return sum(t0.add(t1));
+        return sum(acc);
     }
 
     static float scalarQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
-        float s = 0;
-        for (int b = 0; b < n / 32; b++) {
-            long bo = off + 18L * b;
-            float d = f16(w, bo), bs = 0;
-            for (int j = 0; j < 16; j++) {
-                int q = w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xff;
-                bs += ((q & 15) - 8) * x[xo + 32 * b + j] + ((q >>> 4) - 8) * x[xo + 32 * b + 16 + j];
-            }
-            s += d * bs;
-        }
-        return s;
+        return QuantSupport.dot(dev.exaone4j.gguf.GgmlType.Q4_0, w, off, x, xo, n);
     }
 
     /** dot(a[ao..ao+n), b[bo..bo+n)) of two float arrays. */

@@ -12,23 +12,19 @@ import java.lang.foreign.MemorySegment;
 final class QuantSupport {
     private QuantSupport() {}
 
-    private static final int CHUNK = 4096;
-    private static final ThreadLocal<float[]> BUF = ThreadLocal.withInitial(() -> new float[CHUNK]);
+    private static final ThreadLocal<float[][]> BUF = ThreadLocal.withInitial(() -> new float[][]{new float[0]});
 
     static boolean supports(GgmlType t) {
         return Quants.isSupported(t);
     }
 
+    /** Dequantizes the row, then {@link Kernels#dot}: the same arithmetic as the batched path. */
     static float dot(GgmlType t, MemorySegment w, long off, float[] x, int xo, int n) {
-        float[] buf = BUF.get();
-        float sum = 0f;
-        int step = CHUNK / t.blockSize * t.blockSize;
-        for (int done = 0; done < n; done += step) {
-            int len = Math.min(step, n - done);
-            Quants.dequantize(t, w, off + t.bytesFor(done), buf, 0, len);
-            sum += Kernels.dot(buf, 0, x, xo + done, len);
-        }
-        return sum;
+        float[][] holder = BUF.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        float[] buf = holder[0];
+        Quants.dequantize(t, w, off, buf, 0, n);
+        return Kernels.dot(buf, 0, x, xo, n);
     }
 
     static void dequantize(GgmlType t, MemorySegment w, long off, float[] dst, int dstOff, int n) {

@@ -1,0 +1,55 @@
+package dev.exaone4j.tensor;
+
+import dev.exaone4j.gguf.GgmlType;
+import dev.exaone4j.quant.Quants;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Batch invariance, which makes speculative decoding lossless: a row's result must not depend on how many rows a
+ * matrix product runs. The fused decode kernel ({@code dotRow}, used for one row) must equal, bit for bit, the
+ * batched path (dequantize the weight row once, then {@link Kernels#dot} per activation row).
+ */
+class BatchInvarianceTest {
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
+    void oneRowAndManyRowsGiveIdenticalBits(GgmlType type) {
+        int rows = 24, cols = type.blockSize > 32 ? 512 : (type.blockSize == 1 ? 260 : 320);
+        SplittableRandom rnd = new SplittableRandom(42 + type.id);
+        float[] w = new float[cols];
+        try (Arena arena = Arena.ofShared()) {
+            long rowBytes = type.bytesFor(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) w[i] = (float) (rnd.nextGaussian() * (r % 3 == 0 ? 0.02 : 1.5));
+                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+            }
+            WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg);
+            int T = 7;
+            float[] x = new float[T * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            float[] batched = new float[T * rows];
+            m.matmul(x, T, batched);
+            float[] row = new float[cols];
+            for (int t = 0; t < T; t++) {
+                float[] xt = java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
+                float[] single = new float[rows];
+                m.matmul(xt, 1, single);
+                for (int r = 0; r < rows; r++) {
+                    m.rowToFloat(r, row, 0);
+                    float viaDequant = Kernels.dot(row, 0, xt, 0, cols);
+                    assertThat(Float.floatToRawIntBits(m.dotRow(r, xt, 0))).as("%s fused vs dequantized, row %d", type, r)
+                            .isEqualTo(Float.floatToRawIntBits(viaDequant));
+                    assertThat(Float.floatToRawIntBits(single[r])).as("%s T=1 vs T=%d, row %d token %d", type, T, r, t)
+                            .isEqualTo(Float.floatToRawIntBits(batched[t * rows + r]));
+                }
+            }
+        }
+    }
+}
