@@ -37,6 +37,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
 
+    @Option(names = "--mtp", description = "also measure MTP self-speculative decoding (models with an MTP head)")
+    boolean mtp;
+
+    @Option(names = "--draft", paramLabel = "N", defaultValue = "2", description = "MTP draft tokens per step (default ${DEFAULT-VALUE})")
+    int draft;
+
     @Option(names = "--bandwidth-mib", paramLabel = "MIB", description = "buffer for the bandwidth probe (default ${DEFAULT-VALUE})", defaultValue = "1024")
     int bandwidthMib;
 
@@ -74,6 +80,22 @@ public final class BenchCommand implements Callable<Integer> {
                     if (r >= 0) tg[r] = nGen / sec;
                 }
             }
+            double[] tgMtp = new double[reps];
+            double acceptance = 0, perStep = 0, verifyRatio = 0, draftRatio = 0;
+            if (mtp) {
+                if (!dev.exaone4j.model.MtpHead.available(model)) throw new IllegalArgumentException("--mtp: model " + opts.path() + " has no MTP head");
+                for (int r = -1; r < reps; r++) {
+                    var res = dev.exaone4j.engine.SpeculativeGenerator.generate(model, ctx + draft + 1, new int[]{prompt[0]}, nGen, draft,
+                            new dev.exaone4j.sampling.Sampler(dev.exaone4j.sampling.SamplerConfig.GREEDY), new int[0], null);
+                    if (r >= 0) {
+                        tgMtp[r] = res.tokens().length * 1e9 / Math.max(1, res.promptNanos() + res.generateNanos());
+                        acceptance = res.acceptanceRate();
+                        perStep = res.meanAcceptedPerStep();
+                    }
+                }
+                verifyRatio = dev.exaone4j.engine.SpeculativeGenerator.verifyCostRatio(model, draft, Math.min(64, Math.max(1, nPrompt)), Math.max(3, reps));
+                draftRatio = dev.exaone4j.engine.SpeculativeGenerator.draftCostRatio(model, Math.min(64, Math.max(1, nPrompt)), Math.max(3, reps));
+            }
             double bw = MemoryBandwidth.measure((long) bandwidthMib << 20, 5);
             long bytesPerToken = bytesReadPerToken(model);
             double tgMed = median(tg), ppMed = median(pp);
@@ -99,6 +121,15 @@ public final class BenchCommand implements Callable<Integer> {
                 o.put("memory_bandwidth_gb_s", round(bw / 1e9));
                 o.put("tg_limit_tokens_per_s", round(limit));
                 o.put("tg_fraction_of_bandwidth_limit", Math.round(tgMed / limit * 1000) / 1000.0);
+                if (mtp) {
+                    o.put("mtp_draft", draft);
+                    o.put("tg_mtp_tokens_per_s", round(median(tgMtp)));
+                    o.put("mtp_speedup", Math.round(median(tgMtp) / tgMed * 1000) / 1000.0);
+                    o.put("mtp_acceptance_rate", Math.round(acceptance * 1000) / 1000.0);
+                    o.put("mtp_mean_accepted_per_step", Math.round(perStep * 1000) / 1000.0);
+                    o.put("mtp_verify_cost_ratio", Math.round(verifyRatio * 1000) / 1000.0);
+                    o.put("mtp_draft_cost_ratio", Math.round(draftRatio * 1000) / 1000.0);
+                }
                 System.out.println(new ObjectMapper().writeValueAsString(o));
             } else {
                 System.out.printf("model: %s (%s, %s, %.2f GiB), threads %d%n", opts.path(), c.arch.ggufName,
@@ -107,6 +138,12 @@ public final class BenchCommand implements Callable<Integer> {
                 if (nGen > 0) System.out.printf("tg%-5d %8.2f tokens/s  (min %.2f, max %.2f over %d runs)%n", nGen, tgMed, min(tg), max(tg), reps);
                 System.out.printf("memory bandwidth %.1f GB/s; %.1f MiB read per token -> limit %.2f tokens/s; tg = %.0f%% of the limit%n",
                         bw / 1e9, bytesPerToken / 1048576.0, limit, 100 * tgMed / limit);
+                if (mtp) {
+                    System.out.printf("tg%-5d with MTP (draft %d) %8.2f tokens/s = %.2fx plain; acceptance %.1f%%, %.2f accepted + 1 per step%n",
+                            nGen, draft, median(tgMtp), median(tgMtp) / tgMed, 100 * acceptance, perStep);
+                    System.out.printf("cost of verifying %d tokens in one pass = %.2fx one decode step; one MTP draft = %.2fx (speed-up bound: (accepted+1) / (verify + %d x draft))%n",
+                            draft + 1, verifyRatio, draftRatio, draft);
+                }
             }
         }
         return 0;

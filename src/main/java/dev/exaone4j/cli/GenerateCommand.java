@@ -1,6 +1,7 @@
 package dev.exaone4j.cli;
 
 import dev.exaone4j.engine.Generator;
+import dev.exaone4j.engine.SpeculativeGenerator;
 import dev.exaone4j.model.InferenceState;
 import dev.exaone4j.model.Model;
 import dev.exaone4j.sampling.Sampler;
@@ -48,6 +49,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--ignore-eos", description = "keep generating past end-of-sequence tokens")
     boolean ignoreEos;
 
+    @Option(names = "--mtp", description = "self-speculative decoding with the model's MTP head (K-EXAONE); lossless")
+    boolean mtp;
+
+    @Option(names = "--draft", paramLabel = "N", defaultValue = "2", description = "tokens the MTP head drafts per step, 1..4 (default ${DEFAULT-VALUE})")
+    int draft;
+
     @Option(names = "--chat", description = "wrap the prompt as a user message in the model's chat template")
     boolean chat;
 
@@ -75,15 +82,23 @@ public final class GenerateCommand implements Callable<Integer> {
             } else {
                 ids = prompt.ids != null ? ModelOptions.parseIds(prompt.ids) : tok.encodePrompt(prompt.text);
             }
-            InferenceState state = model.newState(opts.context(model));
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             StreamingDecoder dec = tok.streamingDecoder(false);
             if (!printIds && prompt.text != null && !chat) out.print(prompt.text);
             int[] stop = ignoreEos ? new int[0] : tok.endOfGenerationIds();
-            Generator.Result r = Generator.generate(model, state, ids, n, sampler, stop, id -> {
+            Generator.TokenListener listener = id -> {
                 if (!printIds) out.print(dec.accept(id));
                 return true;
-            });
+            };
+            Generator.Result r;
+            SpeculativeGenerator.Result spec = null;
+            if (mtp) {
+                spec = SpeculativeGenerator.generate(model, opts.context(model), ids, n, draft, sampler, stop, listener);
+                r = new Generator.Result(spec.tokens(), spec.promptTokens(), spec.promptNanos(), spec.generateNanos(), spec.stopReason());
+            } else {
+                InferenceState state = model.newState(opts.context(model));
+                r = Generator.generate(model, state, ids, n, sampler, stop, listener);
+            }
             if (printIds) out.println(ModelOptions.joinIds(r.tokens()));
             else {
                 out.print(dec.flush());
@@ -92,6 +107,10 @@ public final class GenerateCommand implements Callable<Integer> {
             out.flush();
             System.err.printf("prompt: %d tokens, %.1f tokens/s | generated: %d tokens, %.1f tokens/s (stop: %s)%n",
                     r.promptTokens(), r.promptTokensPerSecond(), r.tokens().length, r.generateTokensPerSecond(), r.stopReason());
+            if (spec != null) {
+                System.err.printf("mtp: draft %d, %d verification steps, acceptance %.1f%% (%d of %d drafted), %.2f accepted + 1 per step%n",
+                        draft, spec.steps(), 100 * spec.acceptanceRate(), spec.accepted(), spec.drafted(), spec.meanAcceptedPerStep());
+            }
         }
         return 0;
     }
