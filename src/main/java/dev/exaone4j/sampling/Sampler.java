@@ -13,6 +13,7 @@ public final class Sampler {
     private final SplittableRandom rng;
     private int[] idx = new int[0];
     private float[] work = new float[0];
+    private long[] keys = new long[0];
 
     public Sampler(SamplerConfig cfg) {
         this.cfg = cfg;
@@ -85,10 +86,15 @@ public final class Sampler {
         if (cfg.topK() > 0 && cfg.topK() < v) {
             n = topK(logits, cfg.topK());
         } else {
-            Integer[] order = new Integer[v];
-            for (int i = 0; i < v; i++) order[i] = i;
-            Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-            for (int i = 0; i < v; i++) idx[i] = order[i];
+            // primitive sort: key = (descending sortable logit bits, ascending id)
+            if (keys.length < v) keys = new long[v];
+            for (int i = 0; i < v; i++) {
+                int b = Float.floatToIntBits(logits[i]);
+                b ^= (b >> 31) & 0x7fffffff;                 // monotonic in the float value
+                keys[i] = ((long) ~b << 32) | i;
+            }
+            Arrays.sort(keys, 0, v);
+            for (int i = 0; i < v; i++) idx[i] = (int) keys[i];
         }
         // softmax at temperature 1 over candidates for top-p / min-p (as llama.cpp: filters before temperature)
         float max = logits[idx[0]];

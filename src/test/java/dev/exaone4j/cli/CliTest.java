@@ -74,6 +74,20 @@ class CliTest {
     }
 
     @Test
+    void chatReadsTurnsFromPipedStdin() {
+        java.io.InputStream old = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("Once upon a time\n/think on\n/reset\nLily and Ben\n".getBytes(StandardCharsets.UTF_8)));
+            Run r = run("chat", "--temp", "0", "-n", "20");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("[thinking on]").contains("[conversation reset]");
+            assertThat(r.err()).contains("tokens/s");
+        } finally {
+            System.setIn(old);
+        }
+    }
+
+    @Test
     void inspectDescribesTheHybridLayout() {
         Path model = SharedData.require("tiny/exaone4-tiny-hybrid64/exaone4-tiny-hybrid64-Q4_0.gguf");
         Run r = run("inspect", "-m", model.toString());

@@ -76,6 +76,17 @@ class GgufFileTest {
     }
 
     @Test
+    void readsVersion2() throws IOException {
+        byte[] b = new GgufBytes().header(MAGIC, 2, 1, 1).kvString("general.architecture", "llama")
+                .tensor("t", new long[]{8}, 0, 0).align(32).raw(new byte[32]).bytes();
+        try (GgufFile f = GgufFile.open(write("v2.gguf", b))) {
+            assertThat(f.version()).isEqualTo(2);
+            assertThat(f.metadata().getString("general.architecture")).isEqualTo("llama");
+            assertThat(f.tensor("t").byteSize()).isEqualTo(32);
+        }
+    }
+
+    @Test
     void wrongMagic() throws IOException {
         Path p = write("bad.gguf", "GGML and then some bytes".getBytes(StandardCharsets.US_ASCII));
         assertThatThrownBy(() -> GgufFile.open(p)).isInstanceOf(GgufFormatException.class)
