@@ -8,7 +8,8 @@ package dev.exaone4j.tokenizer;
 public interface Tokenizer {
     /**
      * Encodes text without adding any special token (no BOS/EOS, no post-processor template). Special tokens
-     * written in the text (for example {@code <|endofturn|>}) are matched as whole tokens.
+     * written in the text (for example {@code <|endofturn|>}) are matched as whole tokens. An unpaired surrogate
+     * is encoded as U+FFFD. SentencePiece-style vocabularies still add their dummy-prefix space.
      */
     int[] encode(String text);
 
@@ -26,7 +27,11 @@ public interface Tokenizer {
         return decode(ids, false);
     }
 
-    /** A fresh incremental decoder for one stream of generated ids. */
+    /**
+     * A fresh incremental decoder for one stream of generated ids. The stream is decoded as a continuation of the
+     * prompt: a leading space of its first token is kept (only a token right after BOS loses SentencePiece's
+     * dummy-prefix space), so prompt text + streamed text equals {@code decode(prompt ids + generated ids)}.
+     */
     StreamingDecoder streamingDecoder(boolean skipSpecial);
 
     int vocabSize();

@@ -1,0 +1,72 @@
+package dev.exaone4j.tokenizer;
+
+import dev.exaone4j.gguf.GgufFile;
+import dev.exaone4j.gguf.GgufMetadata;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Creates tokenizers. Unsupported components (an unknown {@code tokenizer.ggml.model} or {@code tokenizer.ggml.pre},
+ * an unknown normalizer, pre-tokenizer, model, post-processor or decoder type in tokenizer.json, a regex without an
+ * exact Java equivalent) throw {@link IllegalArgumentException} naming them; nothing falls back silently.
+ */
+public final class Tokenizers {
+    private Tokenizers() {}
+
+    /**
+     * The tokenizer a GGUF file's {@code tokenizer.ggml.*} metadata describes: byte-level BPE ({@code gpt2}, with
+     * pre-tokenizer {@code exaone4}, {@code exaone}, {@code exaone-moe}, {@code gpt2}, {@code qwen2} or
+     * {@code llama-bpe}) or SentencePiece-style ({@code llama}).
+     */
+    public static Tokenizer fromGguf(GgufMetadata md) {
+        return GgufVocab.load(md);
+    }
+
+    /**
+     * A Hugging Face {@code tokenizer.json}; {@code tokenizer_config.json} and {@code generation_config.json} next to
+     * it are read when present (added-token flags, add_bos_token/add_eos_token, BOS/EOS, end-of-generation ids).
+     */
+    public static Tokenizer fromTokenizerJson(Path tokenizerJson) {
+        return TokenizerJson.load(tokenizerJson);
+    }
+
+    /**
+     * The tokenizer of a model: a {@code .gguf} file (its metadata), a Hugging Face model folder (its
+     * {@code tokenizer.json}) or a {@code tokenizer.json} itself.
+     *
+     * @throws IllegalArgumentException naming the path when nothing usable is there
+     */
+    public static Tokenizer forModel(Path modelPath) {
+        if (Files.isDirectory(modelPath)) {
+            Path json = modelPath.resolve("tokenizer.json");
+            if (!Files.isRegularFile(json)) {
+                throw new IllegalArgumentException("model folder " + modelPath + " has no tokenizer.json (expected " + json + ")");
+            }
+            return fromTokenizerJson(json);
+        }
+        if (!Files.isRegularFile(modelPath)) throw new IllegalArgumentException("model path " + modelPath + " does not exist");
+        if (isGguf(modelPath)) {
+            try (GgufFile f = GgufFile.open(modelPath)) {
+                try {
+                    return fromGguf(f.metadata());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException(modelPath + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (modelPath.getFileName().toString().endsWith(".json")) return fromTokenizerJson(modelPath);
+        throw new IllegalArgumentException(modelPath + " is neither a GGUF file, a tokenizer.json nor a Hugging Face model folder");
+    }
+
+    private static boolean isGguf(Path p) {
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && magic[0] == 'G' && magic[1] == 'G' && magic[2] == 'U' && magic[3] == 'F';
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+}
