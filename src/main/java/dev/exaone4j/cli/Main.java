@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
                 InspectCommand.class,
                 LogitsCommand.class,
                 GenerateCommand.class,
+                ChatCommand.class,
                 BenchCommand.class,
+                ConvertCommand.class,
+                QuantizeCommand.class,
+                SynthCommand.class,
+                RenderTemplateCommand.class,
+                ServeCommand.class,
+                TokenizeCommand.class,
         })
 public final class Main implements Runnable {
     @Override
