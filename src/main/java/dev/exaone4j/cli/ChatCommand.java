@@ -14,8 +14,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -104,9 +102,6 @@ public final class ChatCommand implements Callable<Integer> {
 
     /** The model's chat format (its own template, else the built-in for its architecture). */
     static ChatFormat chatFormat(java.nio.file.Path path, Model model, Tokenizer tok) throws java.io.IOException {
-        Map<String, Object> specials = new LinkedHashMap<>();
-        if (tok.bosId() >= 0) specials.put("bos_token", tok.tokenText(tok.bosId()));
-        if (tok.eosId() >= 0) specials.put("eos_token", tok.tokenText(tok.eosId()));
-        return ChatFormat.forModel(path, model.config().arch.ggufName, specials);
+        return ChatSession.formatFor(path, model, tok);
     }
 }

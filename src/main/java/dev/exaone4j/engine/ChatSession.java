@@ -97,6 +97,14 @@ public final class ChatSession {
         return format.render(all, null, true, thinking == null ? Map.of() : Map.of("enable_thinking", thinking));
     }
 
+    /** The chat format of a model: its own template (GGUF or tokenizer_config.json), else the built-in for its architecture. */
+    public static ChatFormat formatFor(java.nio.file.Path path, Model model, Tokenizer tok) throws java.io.IOException {
+        Map<String, Object> specials = new java.util.LinkedHashMap<>();
+        if (tok.bosId() >= 0) specials.put("bos_token", tok.tokenText(tok.bosId()));
+        if (tok.eosId() >= 0) specials.put("eos_token", tok.tokenText(tok.eosId()));
+        return ChatFormat.forModel(path, model.config().arch.ggufName, specials);
+    }
+
     /** Tokenizes a rendered chat prompt: the tokenizer's BOS rule applies unless the template already wrote BOS. */
     public static int[] encodeChat(Tokenizer tok, String text) {
         int bos = tok.bosId();

@@ -95,29 +95,8 @@ final class LoadedModel implements AutoCloseable {
 
     /** The model's own template (GGUF metadata or tokenizer_config.json / chat_template.jinja), else the built-in. */
     private static ChatFormat chatFormat(Path path, Model model, Tokenizer tok) {
-        String arch = model.config().arch.ggufName;
-        Map<String, Object> specials = new LinkedHashMap<>();
-        if (tok.bosId() >= 0) specials.put("bos_token", tok.tokenText(tok.bosId()));
-        if (tok.eosId() >= 0) specials.put("eos_token", tok.tokenText(tok.eosId()));
         try {
-            if (Files.isDirectory(path)) {
-                Path cfg = path.resolve("tokenizer_config.json");
-                if (Files.isRegularFile(cfg)) return ChatFormat.load(cfg, arch);
-                return ChatTemplates.builtinFor(arch, specials);
-            }
-            try (GgufFile f = GgufFile.open(path)) {
-                GgufMetadata md = f.metadata();
-                Map<String, String> named = new LinkedHashMap<>();
-                if (md.has("tokenizer.chat_template")) named.put(ChatFormat.DEFAULT, md.getString("tokenizer.chat_template"));
-                if (md.has("tokenizer.chat_templates")) {
-                    for (String name : md.getStringArray("tokenizer.chat_templates")) {
-                        String key = "tokenizer.chat_template." + name;
-                        if (md.has(key)) named.put(name, md.getString(key));
-                    }
-                }
-                if (named.isEmpty()) return ChatTemplates.builtinFor(arch, specials);
-                return ChatFormat.ofNamed(named, specials);
-            }
+            return ChatSession.formatFor(path, model, tok);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
