@@ -228,7 +228,9 @@ public abstract class DecoderModel implements Model {
         int nHeads = c.nHeads, hd = c.headDim, qDim = c.qDim();
         int group = nHeads / c.nKvHeads;
         float scale = (float) (1.0 / Math.sqrt(hd));
-        Parallel.forRange(T * nHeads, 1, (from, to) -> {
+        long span = 0;
+        for (int t = 0; t < T; t++) span += positions[t] - caches[t].firstVisible(positions[t]) + 1;
+        Parallel.forRange(T * nHeads, 1, span * nHeads * hd * 2, (from, to) -> {
             float[] sc = SCORES.get();
             for (int task = from; task < to; task++) {
                 int t = task / nHeads, h = task % nHeads;

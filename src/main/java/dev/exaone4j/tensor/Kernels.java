@@ -13,15 +13,23 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Dot-product kernels: one weight row (in mapped memory, a given ggml type) against a float activation vector.
- * Each uses the widest float species of the CPU with a scalar tail; block layouts are ggml's.
+ * Dot-product kernels: one weight row (in mapped memory, a given ggml type) against a float activation vector, and
+ * the float-array products of the batched path. Block layouts are ggml's.
+ *
+ * <p><b>One arithmetic for every dot product</b> (batch invariance: a row's result must not depend on how many
+ * activation rows a matrix product runs, which makes speculative decoding lossless). With L float lanes, the
+ * products {@code w[i] * x[i]} of the exactly dequantized weights (bit for bit {@link WeightMatrix#rowToFloat}) are
+ * fused-multiply-added lane-wise into two accumulators, the even L-chunks ({@code [0, L), [2L, 3L), ...}) into the
+ * first and the odd ones into the second, each in increasing order; the result is {@link #sum} of their lane-wise
+ * sum, plus the elements past the last whole chunk added one by one in order. {@link #dot} is the definition; every
+ * fused kernel and the batched micro-kernel of {@link MatMul} compute the same lanes in the same order. Two chains
+ * rather than one halve the FMA latency that bounds a single row's kernel.
  */
 public final class Kernels {
     private Kernels() {}
 
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -41,10 +49,22 @@ public final class Kernels {
     }
 
     /**
-     * Sum of the lanes in a fixed pairwise order. ({@code reduceLanes} may add in a different order once the JIT
-     * intrinsifies it than in the interpreter, which would make results depend on compilation timing.)
+     * Sum of the lanes in a fixed pairwise order: lane i is first added to lane i + L/2, then the halves of what is
+     * left likewise, down to one value. ({@code reduceLanes} may add in a different order once the JIT intrinsifies
+     * it than in the interpreter, which would make results depend on compilation timing.) For 4, 8 and 16 lanes the
+     * tree is written out with lane extractions, which compile to a few shuffles wherever this is inlined or not;
+     * a rearrange with a shuffle loaded from an array falls back to slow Java code when this method is compiled
+     * on its own.
      */
     static float sum(FloatVector v) {
+        if (L == 8) {
+            return ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6))) + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
+        }
+        if (L == 16) {
+            return (((v.lane(0) + v.lane(8)) + (v.lane(4) + v.lane(12))) + ((v.lane(2) + v.lane(10)) + (v.lane(6) + v.lane(14))))
+                    + (((v.lane(1) + v.lane(9)) + (v.lane(5) + v.lane(13))) + ((v.lane(3) + v.lane(11)) + (v.lane(7) + v.lane(15))));
+        }
+        if (L == 4) return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
         for (int w = L / 2; w >= 1; w /= 2) v = v.add(v.rearrange(HALVES[w]));
         return v.lane(0);
     }
@@ -56,144 +76,232 @@ public final class Kernels {
 
     /** dot(F32 row at off, x[xo..xo+n)). */
     public static float dotF32(MemorySegment w, long off, float[] x, int xo, int n) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
         int i = 0;
-        for (int up = F.loopBound(n); i < up; i += L) {
-            acc = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
+        for (int up = n & -(2 * L); i < up; i += 2 * L) {
+            a0 = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = FloatVector.fromMemorySegment(F, w, off + 4L * (i + L), LE).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
         }
-        float s = sum(acc);
+        if (i + L <= n) {
+            a0 = FloatVector.fromMemorySegment(F, w, off + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            i += L;
+        }
+        float s = sum(a0.add(a1));
         for (; i < n; i++) s += w.get(F32, off + 4L * i) * x[xo + i];
         return s;
     }
 
-    /** dot(BF16 row at off, x): bf16 is the upper half of an f32. */
+    /** L bf16 values at off as floats (bf16 is the upper half of an f32). */
+    private static FloatVector bf16(MemorySegment w, long off) {
+        ShortVector sv = ShortVector.fromMemorySegment(S, w, off, LE);
+        return ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    /** dot(BF16 row at off, x). */
     public static float dotBF16(MemorySegment w, long off, float[] x, int xo, int n) {
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
         int i = 0;
-        for (int up = F.loopBound(n); i < up; i += L) {
-            ShortVector sv = ShortVector.fromMemorySegment(S, w, off + 2L * i, LE);
-            FloatVector wv = ((IntVector) sv.convertShape(VectorOperators.S2I, I, 0)).lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            acc = wv.fma(FloatVector.fromArray(F, x, xo + i), acc);
+        for (int up = n & -(2 * L); i < up; i += 2 * L) {
+            a0 = bf16(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            a1 = bf16(w, off + 2L * (i + L)).fma(FloatVector.fromArray(F, x, xo + i + L), a1);
         }
-        float s = sum(acc);
+        if (i + L <= n) {
+            a0 = bf16(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xo + i), a0);
+            i += L;
+        }
+        float s = sum(a0.add(a1));
         for (; i < n; i++) s += Float.intBitsToFloat((w.get(I16, off + 2L * i) & 0xffff) << 16) * x[xo + i];
         return s;
     }
 
-    /** dot(F16 row at off, x). */
+    /** dot(F16 row at off, x): halves converted L at a time through a small buffer. */
     public static float dotF16(MemorySegment w, long off, float[] x, int xo, int n) {
-        float s = 0f;
-        FloatVector acc = FloatVector.zero(F);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
         float[] tmp = TMP.get();
         int i = 0;
         for (int up = F.loopBound(n); i < up; i += L) {
             for (int j = 0; j < L; j++) tmp[j] = Float.float16ToFloat(w.get(I16, off + 2L * (i + j)));
-            acc = FloatVector.fromArray(F, tmp, 0).fma(FloatVector.fromArray(F, x, xo + i), acc);
+            FloatVector p = FloatVector.fromArray(F, tmp, 0);
+            if ((i / L & 1) == 0) a0 = p.fma(FloatVector.fromArray(F, x, xo + i), a0);
+            else a1 = p.fma(FloatVector.fromArray(F, x, xo + i), a1);
         }
-        s = sum(acc);
+        float s = sum(a0.add(a1));
         for (; i < n; i++) s += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xo + i];
         return s;
     }
 
     private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[64]);
 
-    static final VectorSpecies<Byte> B256 = ByteVector.SPECIES_256;
-    static final VectorSpecies<Byte> B128 = ByteVector.SPECIES_128;
+    /** Whether the block kernels' vector paths apply: they load L quants as L bytes, so L must be 8 or 16. */
+    static final boolean VEC = L == 8 || L == 16;
+    /** L bytes (64 bits where L is not 8 or 16, unused then). */
+    static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(VEC ? L * 8 : 64));
+    static final VectorSpecies<Integer> IL = VectorSpecies.of(int.class, F.vectorShape());
 
     /**
-     * dot(Q8_0 row at off, x): blocks of {f16 d, int8 q[32]}, value = d * q. Computes the very lanes
-     * {@link WeightMatrix#rowToFloat} produces and accumulates them like {@link #dot}, so the fused decode kernel and
-     * the batched dequantize-then-dot path agree bit for bit (speculative verification equals plain decoding).
+     * dot(Q8_0 row at off, x): blocks of {f16 d, int8 q[32]}, value = d * q. L quants at a time are widened to ints
+     * and floats, scaled by d (exactly the dequantized lanes) and accumulated in the order of {@link #dot}.
      */
     public static float dotQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
-        if (L != 8 && L != 16) return scalarQ8_0(w, off, x, xo, n);
-        int nb = n / 32;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < nb; b++) {
+        if (!VEC) return scalarQ8_0(w, off, x, xo, n);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int b = 0, nb = n / 32; b < nb; b++) {
             long bo = off + 34L * b;
             int xb = xo + 32 * b;
-            FloatVector d = FloatVector.broadcast(F, f16(w, bo));
-            ByteVector q = ByteVector.fromMemorySegment(B256, w, bo + 2, LE);
-            for (int part = 0; part < 32 / L; part++) {
-                FloatVector v = d.mul((FloatVector) q.castShape(F, part));
-                acc = v.fma(FloatVector.fromArray(F, x, xb + part * L), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, bo)));
+            for (int k = 0; k < 32; k += 2 * L) {
+                IntVector q0 = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + k, LE).convertShape(VectorOperators.B2I, IL, 0);
+                IntVector q1 = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + k + L, LE).convertShape(VectorOperators.B2I, IL, 0);
+                a0 = ((FloatVector) q0.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xb + k), a0);
+                a1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xb + k + L), a1);
             }
         }
-        return sum(acc);
+        return sum(a0.add(a1));
     }
 
-    /** Other vector shapes: dequantize the row exactly, then {@link #dot} (same arithmetic as the batched path). */
+    /** Other vector shapes: dequantize the row exactly, then {@link #dot}. */
     static float scalarQ8_0(MemorySegment w, long off, float[] x, int xo, int n) {
         return QuantSupport.dot(dev.exaone4j.gguf.GgmlType.Q8_0, w, off, x, xo, n);
     }
 
     /**
-     * dot(Q4_0 row at off, x): blocks of {f16 d, u8 qs[16]}; element j = d*((qs[j]&15)-8), j+16 = d*((qs[j]>>4)-8).
-     * Bit-identical to dequantize-then-{@link #dot} (see {@link #dotQ8_0}).
+     * dot(Q4_0 row at off, x): blocks of {f16 d, u8 qs[16]}; element j = ((qs[j]&15)-8)*d, j+16 = ((qs[j]>>4)-8)*d.
+     * The chunk of L elements at e (e = 0, L, 2L, ... < 32) is nibble e/16 of the bytes at e%16; chunks alternate
+     * between the two accumulators as in {@link #dot}.
      */
     public static float dotQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
-        if (L != 8 && L != 16) return scalarQ4_0(w, off, x, xo, n);
-        int nb = n / 32;
-        FloatVector acc = FloatVector.zero(F);
-        for (int b = 0; b < nb; b++) {
+        if (!VEC) return scalarQ4_0(w, off, x, xo, n);
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        for (int b = 0, nb = n / 32; b < nb; b++) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
-            FloatVector d = FloatVector.broadcast(F, f16(w, bo));
-            ByteVector q = ByteVector.fromMemorySegment(B128, w, bo + 2, LE);
-            ByteVector lo = q.and((byte) 0x0f).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            for (int part = 0; part < 16 / L; part++) {
-                acc = d.mul((FloatVector) lo.castShape(F, part)).fma(FloatVector.fromArray(F, x, xb + part * L), acc);
-            }
-            for (int part = 0; part < 16 / L; part++) {
-                acc = d.mul((FloatVector) hi.castShape(F, part)).fma(FloatVector.fromArray(F, x, xb + 16 + part * L), acc);
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, bo)));
+            for (int e = 0; e < 32; e += 2 * L) {
+                int f = e + L;
+                IntVector q0 = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + (e & 15), LE).convertShape(VectorOperators.B2I, IL, 0);
+                IntVector q1 = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + (f & 15), LE).convertShape(VectorOperators.B2I, IL, 0);
+                q0 = q0.lanewise(VectorOperators.LSHR, IntVector.broadcast(IL, (e >> 4) << 2)).and(15).sub(8);
+                q1 = q1.lanewise(VectorOperators.LSHR, IntVector.broadcast(IL, (f >> 4) << 2)).and(15).sub(8);
+                a0 = ((FloatVector) q0.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xb + e), a0);
+                a1 = ((FloatVector) q1.convert(VectorOperators.I2F, 0)).mul(d).fma(FloatVector.fromArray(F, x, xb + f), a1);
             }
         }
-        return sum(acc);
+        return sum(a0.add(a1));
     }
 
     static float scalarQ4_0(MemorySegment w, long off, float[] x, int xo, int n) {
         return QuantSupport.dot(dev.exaone4j.gguf.GgmlType.Q4_0, w, off, x, xo, n);
     }
 
-    /** dot(a[ao..ao+n), b[bo..bo+n)) of two float arrays. */
-    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(F);
-        int i = 0;
-        for (int up = F.loopBound(n); i < up; i += L) {
-            acc = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), acc);
+    /** dst[dOff..dOff+n) = the Q8_0 row at off, bit for bit as ggml (d * q). */
+    public static void deqQ8_0(MemorySegment w, long off, float[] dst, int dOff, int n) {
+        if (!VEC) {
+            QuantSupport.dequantize(dev.exaone4j.gguf.GgmlType.Q8_0, w, off, dst, dOff, n);
+            return;
         }
-        float s = sum(acc);
+        for (int b = 0, nb = n / 32; b < nb; b++) {
+            long bo = off + 34L * b;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, bo)));
+            for (int k = 0; k < 32; k += L) {
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + k, LE).convertShape(VectorOperators.B2I, IL, 0);
+                ((FloatVector) q.convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, dOff + 32 * b + k);
+            }
+        }
+    }
+
+    /** dst[dOff..dOff+n) = the Q4_0 row at off, bit for bit as ggml ((q - 8) * d). */
+    public static void deqQ4_0(MemorySegment w, long off, float[] dst, int dOff, int n) {
+        if (!VEC) {
+            QuantSupport.dequantize(dev.exaone4j.gguf.GgmlType.Q4_0, w, off, dst, dOff, n);
+            return;
+        }
+        for (int b = 0, nb = n / 32; b < nb; b++) {
+            long bo = off + 18L * b;
+            FloatVector d = FloatVector.broadcast(F, Float.float16ToFloat(w.get(I16, bo)));
+            for (int k = 0; k < 16; k += L) {
+                IntVector q = (IntVector) ByteVector.fromMemorySegment(BL, w, bo + 2 + k, LE).convertShape(VectorOperators.B2I, IL, 0);
+                ((FloatVector) q.and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, dOff + 32 * b + k);
+                ((FloatVector) q.lanewise(VectorOperators.LSHR, 4).and(15).sub(8).convert(VectorOperators.I2F, 0)).mul(d).intoArray(dst, dOff + 32 * b + 16 + k);
+            }
+        }
+    }
+
+    /** dot(a[ao..ao+n), b[bo..bo+n)) of two float arrays: the reference order of every dot product (see above). */
+    public static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector a0 = FloatVector.zero(F), a1 = a0;
+        int i = 0;
+        for (int up = n & -(2 * L); i < up; i += 2 * L) {
+            a0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), a0);
+            a1 = FloatVector.fromArray(F, a, ao + i + L).fma(FloatVector.fromArray(F, b, bo + i + L), a1);
+        }
+        if (i + L <= n) {
+            a0 = FloatVector.fromArray(F, a, ao + i).fma(FloatVector.fromArray(F, b, bo + i), a0);
+            i += L;
+        }
+        float s = sum(a0.add(a1));
         for (; i < n; i++) s += a[ao + i] * b[bo + i];
         return s;
     }
 
     /**
-     * Four dots sharing one row: out[k] = dot(row, x[xo + k*stride ..]) for k in 0..3 (the row is read once).
+     * The batched micro-kernel: out[2i + j] = dot(w[i*ws ..], x[xo + j*xs ..]) over n elements, for weight rows
+     * i &lt; 3 and activation rows j &lt; 2, each equal to {@link #dot} bit for bit. The 3x2 tile keeps its 12
+     * accumulators (two chains per output) in registers, so a chunk of the 3 rows and 2 tokens (5 vector loads)
+     * feeds 6 FMAs. (Measured against 1x4 and 2x2 tiles on AVX2: 10-25% faster within matmul.)
      */
-    public static void dot4(float[] row, float[] x, int xo, int stride, int n, float[] out) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0;
+    public static void dot3x2(float[] w, int ws, float[] x, int xo, int xs, int n, float[] out) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+        FloatVector b00 = a00, b01 = a00, b10 = a00, b11 = a00, b20 = a00, b21 = a00;
         int i = 0;
-        for (int up = F.loopBound(n); i < up; i += L) {
-            FloatVector r = FloatVector.fromArray(F, row, i);
-            a0 = r.fma(FloatVector.fromArray(F, x, xo + i), a0);
-            a1 = r.fma(FloatVector.fromArray(F, x, xo + stride + i), a1);
-            a2 = r.fma(FloatVector.fromArray(F, x, xo + 2 * stride + i), a2);
-            a3 = r.fma(FloatVector.fromArray(F, x, xo + 3 * stride + i), a3);
+        for (int up = n & -(2 * L); i < up; i += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + xs + i);
+            FloatVector r = FloatVector.fromArray(F, w, i);
+            a00 = r.fma(x0, a00);
+            a01 = r.fma(x1, a01);
+            r = FloatVector.fromArray(F, w, ws + i);
+            a10 = r.fma(x0, a10);
+            a11 = r.fma(x1, a11);
+            r = FloatVector.fromArray(F, w, 2 * ws + i);
+            a20 = r.fma(x0, a20);
+            a21 = r.fma(x1, a21);
+            int k = i + L;
+            x0 = FloatVector.fromArray(F, x, xo + k);
+            x1 = FloatVector.fromArray(F, x, xo + xs + k);
+            r = FloatVector.fromArray(F, w, k);
+            b00 = r.fma(x0, b00);
+            b01 = r.fma(x1, b01);
+            r = FloatVector.fromArray(F, w, ws + k);
+            b10 = r.fma(x0, b10);
+            b11 = r.fma(x1, b11);
+            r = FloatVector.fromArray(F, w, 2 * ws + k);
+            b20 = r.fma(x0, b20);
+            b21 = r.fma(x1, b21);
         }
-        float s0 = sum(a0), s1 = sum(a1);
-        float s2 = sum(a2), s3 = sum(a3);
+        if (i + L <= n) {
+            FloatVector x0 = FloatVector.fromArray(F, x, xo + i), x1 = FloatVector.fromArray(F, x, xo + xs + i);
+            FloatVector r = FloatVector.fromArray(F, w, i);
+            a00 = r.fma(x0, a00);
+            a01 = r.fma(x1, a01);
+            r = FloatVector.fromArray(F, w, ws + i);
+            a10 = r.fma(x0, a10);
+            a11 = r.fma(x1, a11);
+            r = FloatVector.fromArray(F, w, 2 * ws + i);
+            a20 = r.fma(x0, a20);
+            a21 = r.fma(x1, a21);
+            i += L;
+        }
+        out[0] = sum(a00.add(b00));
+        out[1] = sum(a01.add(b01));
+        out[2] = sum(a10.add(b10));
+        out[3] = sum(a11.add(b11));
+        out[4] = sum(a20.add(b20));
+        out[5] = sum(a21.add(b21));
         for (; i < n; i++) {
-            float r = row[i];
-            s0 += r * x[xo + i];
-            s1 += r * x[xo + stride + i];
-            s2 += r * x[xo + 2 * stride + i];
-            s3 += r * x[xo + 3 * stride + i];
+            for (int r = 0; r < 3; r++) {
+                out[2 * r] += w[r * ws + i] * x[xo + i];
+                out[2 * r + 1] += w[r * ws + i] * x[xo + xs + i];
+            }
         }
-        out[0] = s0;
-        out[1] = s1;
-        out[2] = s2;
-        out[3] = s3;
     }
 
     /** y[yo..yo+n) += a * x[xo..xo+n). */

@@ -2,40 +2,99 @@ package dev.exaone4j.tensor;
 
 /**
  * Matrix products Y = X·Wᵀ for a batch of T activation rows, parallel over weight rows. With one row (decode)
- * each weight row is streamed once through the type's dot kernel. With several rows (prefill, verification)
- * each weight row is dequantized once into a per-thread buffer and dotted with four activation rows at a time.
+ * each weight row is streamed once through the type's fused dot kernel. With several rows (prefill, verification)
+ * the weight rows are taken three at a time and the tokens in blocks whose activations stay in the L2 cache: for
+ * each token block the three rows are dequantized (vectorized) into a per-thread tile and multiplied against two
+ * tokens at a time by a register-blocked 3x2 micro-kernel ({@link Kernels#dot3x2}). Every output equals
+ * {@link WeightMatrix#dotRow} bit for bit (see {@link Kernels}). Nothing is allocated per call once a thread's
+ * buffers have grown to the matrix width.
  */
 public final class MatMul {
     private MatMul() {}
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[][]{new float[0], new float[4]});
+    /** Weight rows per micro-tile. */
+    static final int MR = 3;
+    /** Activation bytes per token block (about half of a typical L2). */
+    static final int TOKEN_BLOCK_BYTES = 256 * 1024;
 
-    public static void matmul(WeightMatrix w, float[] x, int T, float[] y) {
-        final int rows = w.rows(), cols = w.cols();
-        if (T == 1) {
-            int chunk = Math.max(16, rows / (Parallel.global().threads() * 8));
-            Parallel.forRange(rows, chunk, (s, e) -> {
-                for (int r = s; r < e; r++) y[r] = w.dotRow(r, x, 0);
-            });
-            return;
-        }
-        int chunk = Math.max(4, rows / (Parallel.global().threads() * 8));
-        Parallel.forRange(rows, chunk, (s, e) -> {
-            float[][] sc = SCRATCH.get();
-            if (sc[0].length < cols) sc[0] = new float[cols];
-            float[] row = sc[0], out4 = sc[1];
-            for (int r = s; r < e; r++) {
-                w.rowToFloat(r, row, 0);
-                int t = 0;
-                for (; t + 4 <= T; t += 4) {
-                    Kernels.dot4(row, x, t * cols, cols, cols, out4);
-                    y[t * rows + r] = out4[0];
-                    y[(t + 1) * rows + r] = out4[1];
-                    y[(t + 2) * rows + r] = out4[2];
-                    y[(t + 3) * rows + r] = out4[3];
-                }
-                for (; t < T; t++) y[t * rows + r] = Kernels.dot(row, 0, x, t * cols, cols);
+    /** The per-thread scratch: a tile of MR dequantized weight rows and the micro-kernel's outputs. */
+    private static final class Scratch {
+        float[] tile = new float[0];
+        final float[] out = new float[MR * 2];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** A reusable parallel body: one per calling thread, a fresh one only for a nested call on a busy thread. */
+    private static final class Task implements Parallel.RangeBody {
+        WeightMatrix w;
+        float[] x, y;
+        int T;
+        boolean busy;
+
+        @Override
+        public void run(int start, int end) {
+            if (T == 1) {
+                for (int r = start; r < end; r++) y[r] = w.dotRow(r, x, 0);
+            } else {
+                tiles(w, x, T, y, start, end);
             }
-        });
+        }
+    }
+
+    private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
+
+    /** y[t*rows + r] = dot(row r of w, x[t*cols ..]) for t in [0, T). */
+    public static void matmul(WeightMatrix w, float[] x, int T, float[] y) {
+        final int rows = w.rows();
+        int threads = Parallel.global().threads();
+        Task task = TASK.get();
+        if (task.busy) task = new Task();
+        task.busy = true;
+        task.w = w;
+        task.x = x;
+        task.y = y;
+        task.T = T;
+        try {
+            if (T == 1) {
+                Parallel.forRange(rows, Math.max(16, rows / (threads * 8)), task);
+            } else {
+                int tiles = (rows + MR - 1) / MR;
+                Parallel.forRange(tiles, Math.max(1, tiles / (threads * 8)), task);
+            }
+        } finally {
+            task.w = null;
+            task.x = task.y = null;
+            task.busy = false;
+        }
+    }
+
+    /** The batched product for the row tiles [tileStart, tileEnd): rows [MR*tileStart, min(rows, MR*tileEnd)). */
+    static void tiles(WeightMatrix w, float[] x, int T, float[] y, int tileStart, int tileEnd) {
+        final int rows = w.rows(), cols = w.cols();
+        Scratch sc = SCRATCH.get();
+        if (sc.tile.length < MR * cols) sc.tile = new float[MR * cols];
+        float[] tile = sc.tile, out = sc.out;
+        int tb = Math.max(2, Math.min(64, TOKEN_BLOCK_BYTES / (4 * cols))) & ~1;
+        for (int t0 = 0; t0 < T; t0 += tb) {
+            int t1 = Math.min(T, t0 + tb);
+            for (int tl = tileStart; tl < tileEnd; tl++) {
+                int r0 = MR * tl, mr = Math.min(MR, rows - r0);
+                for (int i = 0; i < mr; i++) w.rowToFloat(r0 + i, tile, i * cols);
+                int t = t0;
+                if (mr == MR) {
+                    for (; t + 2 <= t1; t += 2) {
+                        Kernels.dot3x2(tile, cols, x, t * cols, cols, cols, out);
+                        for (int i = 0; i < MR; i++) {
+                            y[t * rows + r0 + i] = out[2 * i];
+                            y[(t + 1) * rows + r0 + i] = out[2 * i + 1];
+                        }
+                    }
+                }
+                for (; t < t1; t++) {
+                    for (int i = 0; i < mr; i++) y[t * rows + r0 + i] = Kernels.dot(tile, i * cols, x, t * cols, cols);
+                }
+            }
+        }
     }
 }

@@ -69,6 +69,21 @@ public final class Parallel {
         global().run(n, chunk, body);
     }
 
+    /**
+     * Below this many multiply-adds an operation runs on the calling thread: waking the pool costs more than it
+     * saves (tiny models, short attention spans), and on a busy machine a sleeping worker can stall the barrier.
+     */
+    public static final long MIN_PARALLEL_WORK = 1L << 17;
+
+    /** {@link #forRange(int, int, RangeBody)} for an operation of about {@code work} multiply-adds. */
+    public static void forRange(int n, int chunk, long work, RangeBody body) {
+        if (work < MIN_PARALLEL_WORK) {
+            if (n > 0) body.run(0, n);
+            return;
+        }
+        global().run(n, chunk, body);
+    }
+
     public void run(int n, int chunk, RangeBody body) {
         if (n <= 0) return;
         chunk = Math.max(1, chunk);

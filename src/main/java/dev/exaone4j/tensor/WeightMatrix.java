@@ -62,6 +62,15 @@ public final class WeightMatrix {
             case Q4_0 -> Kernels.dotQ4_0(data, off, x, xo, cols);
             case BF16 -> Kernels.dotBF16(data, off, x, xo, cols);
             case F16 -> Kernels.dotF16(data, off, x, xo, cols);
+            case Q4_K -> KQuantKernels.dotQ4_K(data, off, x, xo, cols);
+            case Q6_K -> KQuantKernels.dotQ6_K(data, off, x, xo, cols);
+            case Q5_K -> KQuantKernels.dotQ5_K(data, off, x, xo, cols);
+            case Q4_1 -> KQuantKernels.dotQ4_1(data, off, x, xo, cols);
+            case Q5_0 -> KQuantKernels.dotQ5_0(data, off, x, xo, cols);
+            case Q5_1 -> KQuantKernels.dotQ5_1(data, off, x, xo, cols);
+            case Q2_K -> KQuantKernels.dotQ2_K(data, off, x, xo, cols);
+            case Q3_K -> KQuantKernels.dotQ3_K(data, off, x, xo, cols);
+            case Q8_K -> KQuantKernels.dotQ8_K(data, off, x, xo, cols);
             default -> QuantSupport.dot(type, data, off, x, xo, cols);
         };
     }
@@ -77,24 +86,17 @@ public final class WeightMatrix {
             case BF16 -> {
                 for (int i = 0; i < cols; i++) dst[dstOff + i] = Float.intBitsToFloat((data.get(Kernels.I16, off + 2L * i) & 0xffff) << 16);
             }
-            case Q8_0 -> {
-                for (int b = 0; b < cols / 32; b++) {
-                    long bo = off + 34L * b;
-                    float d = Kernels.f16(data, bo);
-                    for (int j = 0; j < 32; j++) dst[dstOff + 32 * b + j] = d * data.get(ValueLayout.JAVA_BYTE, bo + 2 + j);
-                }
-            }
-            case Q4_0 -> {
-                for (int b = 0; b < cols / 32; b++) {
-                    long bo = off + 18L * b;
-                    float d = Kernels.f16(data, bo);
-                    for (int j = 0; j < 16; j++) {
-                        int q = data.get(ValueLayout.JAVA_BYTE, bo + 2 + j) & 0xff;
-                        dst[dstOff + 32 * b + j] = d * ((q & 0x0f) - 8);
-                        dst[dstOff + 32 * b + 16 + j] = d * ((q >>> 4) - 8);
-                    }
-                }
-            }
+            case Q8_0 -> Kernels.deqQ8_0(data, off, dst, dstOff, cols);
+            case Q4_0 -> Kernels.deqQ4_0(data, off, dst, dstOff, cols);
+            case Q4_K -> KQuantKernels.deqQ4_K(data, off, dst, dstOff, cols);
+            case Q6_K -> KQuantKernels.deqQ6_K(data, off, dst, dstOff, cols);
+            case Q5_K -> KQuantKernels.deqQ5_K(data, off, dst, dstOff, cols);
+            case Q4_1 -> KQuantKernels.deqQ4_1(data, off, dst, dstOff, cols);
+            case Q5_0 -> KQuantKernels.deqQ5_0(data, off, dst, dstOff, cols);
+            case Q5_1 -> KQuantKernels.deqQ5_1(data, off, dst, dstOff, cols);
+            case Q2_K -> KQuantKernels.deqQ2_K(data, off, dst, dstOff, cols);
+            case Q3_K -> KQuantKernels.deqQ3_K(data, off, dst, dstOff, cols);
+            case Q8_K -> KQuantKernels.deqQ8_K(data, off, dst, dstOff, cols);
             default -> QuantSupport.dequantize(type, data, off, dst, dstOff, cols);
         }
     }
