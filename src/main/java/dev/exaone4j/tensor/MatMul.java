@@ -56,11 +56,12 @@ public final class MatMul {
         task.y = y;
         task.T = T;
         try {
+            long work = (long) rows * w.cols() * T;
             if (T == 1) {
-                Parallel.forRange(rows, Math.max(16, rows / (threads * 8)), task);
+                Parallel.forRange(rows, Math.max(16, rows / (threads * 8)), work, task);
             } else {
                 int tiles = (rows + MR - 1) / MR;
-                Parallel.forRange(tiles, Math.max(1, tiles / (threads * 8)), task);
+                Parallel.forRange(tiles, Math.max(1, tiles / (threads * 8)), work, task);
             }
         } finally {
             task.w = null;
