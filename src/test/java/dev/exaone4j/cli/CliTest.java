@@ -1,12 +1,13 @@
 package dev.exaone4j.cli;
 
+import dev.exaone4j.testutil.CliRun;
 import dev.exaone4j.testutil.RefLogits;
 import dev.exaone4j.testutil.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,32 +20,13 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = new picocli.CommandLine(new Main()).setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                System.err.println("error: " + ex.getMessage());
-                return 1;
-            }).execute(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @Test
     void logitsWritesOneLinePerPositionMatchingTheReference() throws Exception {
         Path model = SharedData.require("tiny/exaone4-tiny-hybrid4/exaone4-tiny-hybrid4-Q8_0.gguf");
         Path ref = SharedData.require("tiny/exaone4-tiny-hybrid4/refs/exaone4-tiny-hybrid4.ref-f64-deq-Q8_0.txt");
         String ids = Files.readString(SharedData.require("tiny/tokens.txt")).trim();
         Path out = tmp.resolve("l.txt");
-        Run r = run("logits", "-m", model.toString(), "--prompt-ids", ids, "--out", out.toString());
+        CliRun r = CliRun.run("logits", "-m", model.toString(), "--prompt-ids", ids, "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(24);
@@ -59,7 +41,7 @@ class CliTest {
 
     @Test
     void generatePrintIdsIsOneCommaSeparatedLine() {
-        Run r = run("generate", "-m", "models/stories260K.gguf", "--prompt-ids", "1,403,407,261,378", "-n", "8", "--temp", "0", "--print-ids");
+        CliRun r = CliRun.run("generate", "-m", "models/stories260K.gguf", "--prompt-ids", "1,403,407,261,378", "-n", "8", "--temp", "0", "--print-ids");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out().trim()).isEqualTo("432,383,286,261,376,298,315,421");
         assertThat(r.err()).contains("tokens/s");
@@ -67,8 +49,8 @@ class CliTest {
 
     @Test
     void generateStreamsTextAndIsReproducibleWithASeed() {
-        Run a = run("generate", "-p", "Once upon a time", "-n", "30", "--seed", "7");
-        Run b = run("generate", "-p", "Once upon a time", "-n", "30", "--seed", "7");
+        CliRun a = CliRun.run("generate", "-p", "Once upon a time", "-n", "30", "--seed", "7");
+        CliRun b = CliRun.run("generate", "-p", "Once upon a time", "-n", "30", "--seed", "7");
         assertThat(a.code()).as(a.err()).isZero();
         assertThat(a.out()).startsWith("Once upon a time").isEqualTo(b.out());
     }
@@ -78,7 +60,7 @@ class CliTest {
         java.io.InputStream old = System.in;
         try {
             System.setIn(new java.io.ByteArrayInputStream("Once upon a time\n/think on\n/reset\nLily and Ben\n".getBytes(StandardCharsets.UTF_8)));
-            Run r = run("chat", "--temp", "0", "-n", "20");
+            CliRun r = CliRun.run("chat", "--temp", "0", "-n", "20");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("[thinking on]").contains("[conversation reset]");
             assertThat(r.err()).contains("tokens/s");
@@ -90,7 +72,7 @@ class CliTest {
     @Test
     void inspectDescribesTheHybridLayout() {
         Path model = SharedData.require("tiny/exaone4-tiny-hybrid64/exaone4-tiny-hybrid64-Q4_0.gguf");
-        Run r = run("inspect", "-m", model.toString());
+        CliRun r = CliRun.run("inspect", "-m", model.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("architecture:  exaone4").contains("LLLGLLLG").contains("no positional encoding")
                 .contains("Q4_0").contains("KV cache:").contains("runnable:      yes");
@@ -98,14 +80,14 @@ class CliTest {
 
     @Test
     void badArgumentsGiveClearErrors() {
-        Run r = run("generate", "--prompt-ids", "1,x,3", "-n", "2");
+        CliRun r = CliRun.run("generate", "--prompt-ids", "1,x,3", "-n", "2");
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("'x' is not a token id");
-        Run r2 = run("logits", "-m", "/nonexistent/model.gguf", "--prompt-ids", "1", "--out", tmp.resolve("o").toString());
+        CliRun r2 = CliRun.run("logits", "-m", "/nonexistent/model.gguf", "--prompt-ids", "1", "--out", tmp.resolve("o").toString());
         assertThat(r2.err()).contains("/nonexistent/model.gguf").contains("does not exist");
-        Run r3 = run("generate", "--prompt-ids", "1,99999", "-n", "2");
+        CliRun r3 = CliRun.run("generate", "--prompt-ids", "1,99999", "-n", "2");
         assertThat(r3.err()).contains("99999").contains("vocabulary");
-        Run r4 = run("generate", "-p", "hi", "--temp", "-1");
+        CliRun r4 = CliRun.run("generate", "-p", "hi", "--temp", "-1");
         assertThat(r4.err()).contains("temperature");
     }
 }
