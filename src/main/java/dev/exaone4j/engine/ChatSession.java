@@ -136,6 +136,7 @@ public final class ChatSession {
         int[] history = Arrays.copyOf(ids, ids.length + Math.max(0, budget));
         int n = ids.length, generated = 0;
         String reason = "length";
+        int[] one = new int[1];
         while (generated < budget) {
             sampler.applyPenalties(logits, history, n);
             int next = sampler.sample(logits);
@@ -148,7 +149,8 @@ public final class ChatSession {
             ReasoningParser.Delta d = reasoning.feed(dec.accept(next));
             emit(d, r, c, listener);
             if (generated == budget) break;
-            logits = model.forward(state, new int[]{next}, false);
+            one[0] = next;
+            logits = model.forward(state, one, false);
         }
         emit(reasoning.feed(dec.flush()), r, c, listener);
         emit(reasoning.finish(), r, c, listener);

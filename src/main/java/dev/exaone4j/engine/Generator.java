@@ -48,6 +48,7 @@ public final class Generator {
         long t0 = System.nanoTime();
         float[] logits = model.forward(state, prompt, false);
         long t1 = System.nanoTime();
+        int[] one = new int[1];
         while (produced < limit) {
             sampler.applyPenalties(logits, history, n);
             int next = sampler.sample(logits);
@@ -62,7 +63,8 @@ public final class Generator {
                 break;
             }
             if (produced == limit) break;
-            logits = model.forward(state, new int[]{next}, false);
+            one[0] = next;
+            logits = model.forward(state, one, false);
         }
         long t2 = System.nanoTime();
         return new Result(Arrays.copyOf(out, produced), prompt.length, t1 - t0, t2 - t1, reason);

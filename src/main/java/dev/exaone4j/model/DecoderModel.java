@@ -120,9 +120,8 @@ public abstract class DecoderModel implements Model {
                 output.matmul(s.hidden, T, tmp);
                 if (tmp != s.logits) System.arraycopy(tmp, 0, s.logits, done * vocab, T * vocab);
             } else if (last) {
-                float[] h = new float[c.dim];
-                System.arraycopy(s.hidden, (T - 1) * c.dim, h, 0, c.dim);
-                output.matmul(h, 1, s.logits);
+                System.arraycopy(s.hidden, (T - 1) * c.dim, s.xb, 0, c.dim); // the last row only, no allocation per token
+                output.matmul(s.xb, 1, s.logits);
             }
             if (hiddenListener != null) hiddenListener.onHidden(s.hidden, done, T);
             done += T;
