@@ -2,6 +2,7 @@ package dev.exaone4j.cli;
 
 import dev.exaone4j.model.Model;
 import dev.exaone4j.model.ModelLoader;
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.tensor.Parallel;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,21 @@ public final class ModelOptions {
     @Option(names = {"--ctx"}, paramLabel = "N", description = "context size in tokens (default: the model's, at most 32768)")
     Integer ctx;
 
+    @Option(names = {"--activations"}, paramLabel = "f32|q8", converter = PrecisionConverter.class,
+            description = "Q8_0/Q4_0 products: q8 quantizes activations to 8 bits as llama.cpp (faster, default), f32 keeps them exact")
+    ActivationPrecision activations = ActivationPrecision.DEFAULT;
+
+    static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<ActivationPrecision> {
+        @Override
+        public ActivationPrecision convert(String value) {
+            return ActivationPrecision.parse(value);
+        }
+    }
+
+    public ActivationPrecision activations() {
+        return activations;
+    }
+
     public Path path() {
         return DefaultModel.resolve(model);
     }
@@ -27,7 +43,7 @@ public final class ModelOptions {
             if (threads < 1 || threads > 1024) throw new IllegalArgumentException("--threads must be in [1, 1024], got " + threads);
             Parallel.configure(threads);
         }
-        return ModelLoader.load(path());
+        return ModelLoader.load(path(), activations);
     }
 
     public int context(Model m) {

@@ -76,7 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (kvBudgetMib != null && kvBudgetMib < 1) throw new IllegalArgumentException("--kv-budget must be >= 1 MiB");
         if (prefixCacheMib != null && prefixCacheMib < 0) throw new IllegalArgumentException("--prefix-cache must be >= 0");
         ServerConfig cfg = new ServerConfig(opts.path(), alias, host, port, key, parallel, opts.ctx, queue, maxBody, batch,
-                kvBudgetMib == null ? 0 : kvBudgetMib << 20, prefixCacheMib == null ? -1 : prefixCacheMib << 20, mtp, draft, drain, ServerConfig.DEFAULT_HEARTBEAT_MILLIS);
+                kvBudgetMib == null ? 0 : kvBudgetMib << 20, prefixCacheMib == null ? -1 : prefixCacheMib << 20, mtp, draft, drain, ServerConfig.DEFAULT_HEARTBEAT_MILLIS, opts.activations());
         if (key == null && !isLoopback(host)) {
             System.err.println("exaone4j: WARNING: listening on " + host + " without an API key: anyone who can reach this port can use the model (set --api-key or EXAONE4J_API_KEY)");
         }

@@ -4,6 +4,7 @@ import dev.exaone4j.gguf.GgmlType;
 import dev.exaone4j.gguf.GgufFile;
 import dev.exaone4j.gguf.GgufFormatException;
 import dev.exaone4j.gguf.GgufTensorInfo;
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.tensor.WeightMatrix;
 
 import java.util.Arrays;
@@ -13,9 +14,16 @@ import java.util.Map;
 /** {@link Weights} served straight from a memory-mapped GGUF file. */
 public final class GgufWeights implements Weights {
     private final GgufFile file;
+    private final ActivationPrecision activations;
 
     public GgufWeights(GgufFile file) {
+        this(file, ActivationPrecision.DEFAULT);
+    }
+
+    /** Weights whose Q8_0 / Q4_0 matrices compute with the given activation precision. */
+    public GgufWeights(GgufFile file, ActivationPrecision activations) {
         this.file = file;
+        this.activations = activations;
     }
 
     public GgufFile file() {
@@ -52,7 +60,7 @@ public final class GgufWeights implements Weights {
         if (!WeightMatrix.isSupported(t.type())) {
             throw new GgufFormatException(file.path() + ": tensor '" + t.name() + "' has weight type " + t.type() + ", which this engine cannot compute on yet");
         }
-        return new WeightMatrix(t.name(), t.type(), rows, cols, t.data());
+        return new WeightMatrix(t.name(), t.type(), rows, cols, t.data(), activations);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.exaone4j.model;
 
 import dev.exaone4j.gguf.GgufFile;
 import dev.exaone4j.safetensors.HfCheckpoint;
+import dev.exaone4j.tensor.ActivationPrecision;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,13 @@ import java.nio.file.Path;
 public final class ModelLoader {
     private ModelLoader() {}
 
+    /** Loads with the default activation precision ({@link ActivationPrecision#DEFAULT}). */
     public static Model load(Path path) {
+        return load(path, ActivationPrecision.DEFAULT);
+    }
+
+    /** Loads a model whose Q8_0 / Q4_0 products use the given activation precision (other types ignore it). */
+    public static Model load(Path path, ActivationPrecision activations) {
         Weights weights;
         ModelConfig config;
         if (Files.isDirectory(path)) {
@@ -26,7 +33,7 @@ public final class ModelLoader {
             GgufFile f = GgufFile.open(path);
             try {
                 config = ModelConfig.fromGguf(f);
-                weights = new GgufWeights(f);
+                weights = new GgufWeights(f, activations);
             } catch (RuntimeException e) {
                 f.close();
                 throw e;

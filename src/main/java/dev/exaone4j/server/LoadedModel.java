@@ -67,7 +67,7 @@ final class LoadedModel implements AutoCloseable {
     /** Loads everything {@code config} names; fails with a clear message (bad path, context too large, no MTP head). */
     static LoadedModel load(ServerConfig config) {
         Path path = config.model();
-        Model model = ModelLoader.load(path);
+        Model model = ModelLoader.load(path, config.activations());
         try {
             Tokenizer tok = Tokenizers.forModel(path);
             int max = model.config().contextLength;

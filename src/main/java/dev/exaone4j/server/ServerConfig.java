@@ -1,5 +1,7 @@
 package dev.exaone4j.server;
 
+import dev.exaone4j.tensor.ActivationPrecision;
+
 import java.nio.file.Path;
 
 /**
@@ -22,10 +24,11 @@ import java.nio.file.Path;
  * @param drainSeconds     how long shutdown waits for running requests
  * @param heartbeatMillis  an idle stream gets an SSE keep-alive comment this often, and a non-streamed answer not
  *                         ready after this long starts its whitespace heartbeat (both reveal clients that left)
+ * @param activations      activation precision of Q8_0 / Q4_0 products (null: the engine's default)
  */
 public record ServerConfig(Path model, String alias, String host, int port, String apiKey, int parallel, Integer ctx,
                            int queue, long maxBody, int batchRows, long kvBudgetBytes, long prefixCacheBytes,
-                           boolean mtp, int draft, int drainSeconds, long heartbeatMillis) {
+                           boolean mtp, int draft, int drainSeconds, long heartbeatMillis, ActivationPrecision activations) {
     public static final int DEFAULT_CTX = 8192;
     public static final int DEFAULT_PARALLEL = 4;
     public static final int DEFAULT_QUEUE = 64;
@@ -48,48 +51,53 @@ public record ServerConfig(Path model, String alias, String host, int port, Stri
         if (prefixCacheBytes < -1) throw new IllegalArgumentException("--prefix-cache must be >= 0");
         if (draft < 1 || draft > 4) throw new IllegalArgumentException("--draft must be in [1, 4], got " + draft);
         if (drainSeconds < 0) throw new IllegalArgumentException("drain time must be >= 0");
+        if (activations == null) activations = ActivationPrecision.DEFAULT;
         if (heartbeatMillis < 10 || heartbeatMillis > 60_000) throw new IllegalArgumentException("heartbeat must be in [10, 60000] ms");
     }
 
     /** Defaults for everything but the model (loopback, ephemeral port when port is 0). */
     public static ServerConfig defaults(Path model, int port) {
         return new ServerConfig(model, null, "127.0.0.1", port, null, DEFAULT_PARALLEL, null, DEFAULT_QUEUE, DEFAULT_MAX_BODY,
-                DEFAULT_BATCH, 0, -1, false, 2, 30, DEFAULT_HEARTBEAT_MILLIS);
+                DEFAULT_BATCH, 0, -1, false, 2, 30, DEFAULT_HEARTBEAT_MILLIS, ActivationPrecision.DEFAULT);
     }
 
     public ServerConfig withApiKey(String key) {
-        return new ServerConfig(model, alias, host, port, key, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, key, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withParallel(int n, int q) {
-        return new ServerConfig(model, alias, host, port, apiKey, n, ctx, q, maxBody, Math.max(batchRows, n), kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, n, ctx, q, maxBody, Math.max(batchRows, n), kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withCtx(Integer c) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, c, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, c, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withMaxBody(long bytes) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, bytes, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, bytes, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withBatch(int rows) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, rows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, rows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withPrefixCache(long bytes) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, bytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, bytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 
     public ServerConfig withMtp(boolean on) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, on, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, on, draft, drainSeconds, heartbeatMillis, activations);
+    }
+
+    public ServerConfig withActivations(ActivationPrecision a) {
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, a);
     }
 
     public ServerConfig withHeartbeat(long millis) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, millis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, kvBudgetBytes, prefixCacheBytes, mtp, draft, drainSeconds, millis, activations);
     }
 
     public ServerConfig withKvBudget(long bytes) {
-        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, bytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis);
+        return new ServerConfig(model, alias, host, port, apiKey, parallel, ctx, queue, maxBody, batchRows, bytes, prefixCacheBytes, mtp, draft, drainSeconds, heartbeatMillis, activations);
     }
 }

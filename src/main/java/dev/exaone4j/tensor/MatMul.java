@@ -17,9 +17,10 @@ public final class MatMul {
     /** Activation bytes per token block (about half of a typical L2). */
     static final int TOKEN_BLOCK_BYTES = 256 * 1024;
 
-    /** The per-thread scratch: a tile of MR dequantized weight rows and the micro-kernel's outputs. */
+    /** The per-thread scratch: a tile of MR dequantized weight rows (and their block scales) and the micro-kernel's outputs. */
     private static final class Scratch {
         float[] tile = new float[0];
+        float[] scales = new float[0];
         final float[] out = new float[MR * 2];
     }
 
@@ -31,10 +32,19 @@ public final class MatMul {
         float[] x, y;
         int T;
         boolean busy;
+        /** The activations quantized to 8 bits, when the matrix computes with {@link ActivationPrecision#Q8}. */
+        Q8Activations q8;
+        final Q8Activations q8Buffer = new Q8Activations();
 
         @Override
         public void run(int start, int end) {
-            if (T == 1) {
+            if (q8 != null) {
+                if (T == 1) {
+                    for (int r = start; r < end; r++) y[r] = w.dotRow(r, q8, 0);
+                } else {
+                    tilesQ8(w, q8, T, y, start, end);
+                }
+            } else if (T == 1) {
                 for (int r = start; r < end; r++) y[r] = w.dotRow(r, x, 0);
             } else {
                 tiles(w, x, T, y, start, end);
@@ -55,6 +65,10 @@ public final class MatMul {
         task.x = x;
         task.y = y;
         task.T = T;
+        if (w.quantizesActivations()) {
+            task.q8 = task.q8Buffer;
+            task.q8.quantize(x, T, w.cols(), T > 1);
+        }
         try {
             long work = (long) rows * w.cols() * T;
             if (T == 1) {
@@ -66,7 +80,44 @@ public final class MatMul {
         } finally {
             task.w = null;
             task.x = task.y = null;
+            task.q8 = null;
             task.busy = false;
+        }
+    }
+
+    /**
+     * The batched {@link ActivationPrecision#Q8} product for the row tiles [tileStart, tileEnd): the tile's rows are
+     * unpacked to integer floats in lane order once per token block, then multiplied against two tokens at a time
+     * by {@link Q8Kernels#tile3x2}; bit for bit {@link WeightMatrix#dotRow(int, Q8Activations, int)}.
+     */
+    static void tilesQ8(WeightMatrix w, Q8Activations q8, int T, float[] y, int tileStart, int tileEnd) {
+        final int rows = w.rows(), cols = w.cols(), nb = cols / 32;
+        Scratch sc = SCRATCH.get();
+        if (sc.tile.length < MR * cols) sc.tile = new float[MR * cols];
+        if (sc.scales.length < MR * nb) sc.scales = new float[MR * nb];
+        float[] tile = sc.tile, scales = sc.scales, out = sc.out, xf = q8.f, xd = q8.d;
+        int tb = Math.max(2, Math.min(64, TOKEN_BLOCK_BYTES / (4 * cols))) & ~1;
+        for (int t0 = 0; t0 < T; t0 += tb) {
+            int t1 = Math.min(T, t0 + tb);
+            for (int tl = tileStart; tl < tileEnd; tl++) {
+                int r0 = MR * tl, mr = Math.min(MR, rows - r0);
+                for (int i = 0; i < mr; i++) w.rowToLanes(r0 + i, tile, i * cols, scales, i * nb);
+                int t = t0;
+                if (mr == MR) {
+                    for (; t + 2 <= t1; t += 2) {
+                        Q8Kernels.tile3x2(tile, cols, scales, xf, t * cols, cols, xd, t * nb, nb, out);
+                        for (int i = 0; i < MR; i++) {
+                            y[t * rows + r0 + i] = out[2 * i];
+                            y[(t + 1) * rows + r0 + i] = out[2 * i + 1];
+                        }
+                    }
+                }
+                for (; t < t1; t++) {
+                    for (int i = 0; i < mr; i++) {
+                        y[t * rows + r0 + i] = Q8Kernels.dotLanes(tile, i * cols, scales, i * nb, xf, t * cols, xd, t * nb, nb);
+                    }
+                }
+            }
         }
     }
 

@@ -18,8 +18,14 @@ public final class WeightMatrix {
     private final int cols;
     private final MemorySegment data;
     private final long rowBytes;
+    private final ActivationPrecision activations;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
+        this(name, type, rows, cols, data, ActivationPrecision.F32);
+    }
+
+    /** A matrix whose products use the given activation precision (it only matters for Q8_0 and Q4_0). */
+    public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, ActivationPrecision activations) {
         if (!isSupported(type)) throw new IllegalArgumentException("tensor '" + name + "': weight type " + type + " is not supported by this engine");
         if (cols % type.blockSize != 0) throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns is not a multiple of the " + type + " block size");
         this.name = name;
@@ -28,6 +34,7 @@ public final class WeightMatrix {
         this.cols = cols;
         this.data = data;
         this.rowBytes = type.bytesFor(cols);
+        this.activations = activations;
         if (data.byteSize() < rowBytes * rows) {
             throw new IllegalArgumentException("tensor '" + name + "': " + data.byteSize() + " bytes is too small for " + rows + "x" + cols + " " + type);
         }
@@ -47,10 +54,16 @@ public final class WeightMatrix {
     public int cols() { return cols; }
     public MemorySegment data() { return data; }
     public long byteSize() { return rowBytes * rows; }
+    public ActivationPrecision activations() { return activations; }
+
+    /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 matrix, 256-bit vectors). */
+    public boolean quantizesActivations() {
+        return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0;
+    }
 
     /** A view of rows [first, first + count) (used for one expert of a stacked expert tensor). */
     public WeightMatrix rowSlice(String sliceName, int first, int count) {
-        return new WeightMatrix(sliceName, type, count, cols, data.asSlice(rowBytes * first, rowBytes * count));
+        return new WeightMatrix(sliceName, type, count, cols, data.asSlice(rowBytes * first, rowBytes * count), activations);
     }
 
     /** dot(row r, x[xo..xo+cols)). */
@@ -73,6 +86,16 @@ public final class WeightMatrix {
             case Q8_K -> KQuantKernels.dotQ8_K(data, off, x, xo, cols);
             default -> QuantSupport.dot(type, data, off, x, xo, cols);
         };
+    }
+
+    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 only). */
+    public float dotRow(int r, Q8Activations x, int t) {
+        return Q8Kernels.dot(type, data, rowBytes * r, x, t);
+    }
+
+    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0). */
+    void rowToLanes(int r, float[] dst, int dstOff, float[] scales, int scalesOff) {
+        Q8Kernels.rowToLanes(type, data, rowBytes * r, dst, dstOff, scales, scalesOff, cols);
     }
 
     /** Dequantizes row r into dst[dstOff..dstOff+cols). */

@@ -20,13 +20,17 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void logitsWritesOneLinePerPositionMatchingTheReference() throws Exception {
+    /** Default activations (q8, as llama.cpp): the README's 8-bit tolerance; --activations f32: the exact one. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"default, 1e-1", "f32, 1e-4", "q8, 1e-1"})
+    void logitsWritesOneLinePerPositionMatchingTheReference(String activations, double tol) throws Exception {
         Path model = SharedData.require("tiny/exaone4-tiny-hybrid4/exaone4-tiny-hybrid4-Q8_0.gguf");
         Path ref = SharedData.require("tiny/exaone4-tiny-hybrid4/refs/exaone4-tiny-hybrid4.ref-f64-deq-Q8_0.txt");
         String ids = Files.readString(SharedData.require("tiny/tokens.txt")).trim();
         Path out = tmp.resolve("l.txt");
-        CliRun r = CliRun.run("logits", "-m", model.toString(), "--prompt-ids", ids, "--out", out.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("logits", "-m", model.toString(), "--prompt-ids", ids, "--out", out.toString()));
+        if (!activations.equals("default")) args.addAll(List.of("--activations", activations));
+        CliRun r = CliRun.run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(24);
@@ -36,7 +40,16 @@ class CliTest {
             assertThat(parts).hasSize(512);
             for (int v = 0; v < 512; v++) ours[i * 512 + v] = Float.parseFloat(parts[v]);
         }
-        assertThat(RefLogits.read(ref).rel(ours)).isLessThan(1e-4);
+        double rel = RefLogits.read(ref).rel(ours);
+        assertThat(rel).isLessThan(tol);
+        if (!activations.equals("f32")) assertThat(rel).as("q8 activations really ran").isGreaterThan(1e-4);
+    }
+
+    @Test
+    void badActivationPrecisionIsAClearError() {
+        CliRun r = CliRun.run("logits", "-m", "models/stories260K.gguf", "--prompt-ids", "1", "--activations", "fp4", "--out", tmp.resolve("o").toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("fp4").contains("f32, q8");
     }
 
     @Test

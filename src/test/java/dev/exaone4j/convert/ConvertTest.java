@@ -1,5 +1,6 @@
 package dev.exaone4j.convert;
 
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.gguf.GgufFile;
 import dev.exaone4j.gguf.GgufTensorInfo;
 import dev.exaone4j.model.Model;
@@ -39,10 +40,10 @@ class ConvertTest {
         HfToGguf.convert(dir.resolve("hf"), out, FileType.F32, null, null);
         int[] ids = RefLogits.readIds(SharedData.require("tiny/tokens.txt"));
         float[] a, b;
-        try (Model x = ModelLoader.load(out)) {
+        try (Model x = ModelLoader.load(out, ActivationPrecision.F32)) {
             a = x.forward(x.newState(64), ids, true).clone();
         }
-        try (Model x = ModelLoader.load(dir.resolve(m + "-F32.gguf"))) {
+        try (Model x = ModelLoader.load(dir.resolve(m + "-F32.gguf"), ActivationPrecision.F32)) {
             b = x.forward(x.newState(64), ids, true).clone();
         }
         assertThat(a).containsExactly(b);
@@ -59,7 +60,7 @@ class ConvertTest {
         assertSameTensors(out, dir.resolve(m + "-" + type + ".gguf"));
         int[] ids = RefLogits.readIds(SharedData.require("tiny/tokens.txt"));
         float[] ours;
-        try (Model x = ModelLoader.load(out)) {
+        try (Model x = ModelLoader.load(out, ActivationPrecision.F32)) {
             ours = x.forward(x.newState(64), ids, true).clone();
         }
         RefLogits ref = RefLogits.read(dir.resolve("refs/" + m + ".ref-f64-deq-" + type + ".txt"));

@@ -1,5 +1,6 @@
 package dev.exaone4j.model;
 
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.cli.Main;
 import dev.exaone4j.testutil.RefLogits;
 import dev.exaone4j.testutil.SharedData;
@@ -70,7 +71,7 @@ class MtpHeadTest {
     })
     void mtpLogitsMatchReference(String variant, String refName, double tol) throws Exception {
         RefLogits r = ref(refName);
-        try (Model m = ModelLoader.load(dir().resolve(variant))) {
+        try (Model m = ModelLoader.load(dir().resolve(variant), ActivationPrecision.F32)) {
             MtpHead head = MtpHead.of(m);
             assertMatches(head.logitsAll(head.newState(64), ids()), r, tol);
         }
@@ -82,7 +83,7 @@ class MtpHeadTest {
         RefLogits hidden = RefLogits.read(dir().resolve("refs/" + MODEL + ".hidden-f64.txt"), "hidden");
         int[] ids = ids();
         int n = ids.length - 1;
-        try (Model m = ModelLoader.load(dir().resolve(variant))) {
+        try (Model m = ModelLoader.load(dir().resolve(variant), ActivationPrecision.F32)) {
             int dim = m.config().dim;
             assertThat(hidden.rows.length).isGreaterThanOrEqualTo(n);
             float[] h = new float[n * dim];
@@ -98,7 +99,7 @@ class MtpHeadTest {
     void mainHiddenStatesMatchReference() throws Exception {
         RefLogits hidden = RefLogits.read(dir().resolve("refs/" + MODEL + ".hidden-f64.txt"), "hidden");
         int[] ids = ids();
-        try (Model m = ModelLoader.load(dir().resolve("hf"))) {
+        try (Model m = ModelLoader.load(dir().resolve("hf"), ActivationPrecision.F32)) {
             int dim = m.config().dim;
             float[] ours = new float[ids.length * dim];
             ((DecoderModel) m).forward(m.newState(64), ids, 0, ids.length, false,
@@ -116,7 +117,7 @@ class MtpHeadTest {
     @ValueSource(strings = {"hf", "exaone-moe-tiny-Q8_0.gguf"})
     void incrementalDraftsAndRollbacksGiveTheSameRows(String variant) throws Exception {
         int[] ids = ids();
-        try (Model m = ModelLoader.load(dir().resolve(variant))) {
+        try (Model m = ModelLoader.load(dir().resolve(variant), ActivationPrecision.F32)) {
             MtpHead head = MtpHead.of(m);
             int vocab = m.config().vocabSize;
             float[] whole = head.logitsAll(head.newState(64), ids);
@@ -147,7 +148,7 @@ class MtpHeadTest {
     @Test
     void longSequencesRunInBatches() throws Exception {
         int[] ids = ids();
-        try (Model m = ModelLoader.load(dir().resolve("hf"))) {
+        try (Model m = ModelLoader.load(dir().resolve("hf"), ActivationPrecision.F32)) {
             MtpHead head = MtpHead.of(m);
             float[] big = head.logitsAll(head.newState(64), ids);
             float[] small = head.logitsAll(head.newState(64, 3), ids);
@@ -175,7 +176,7 @@ class MtpHeadTest {
     @Test
     void rollbackBeforeTheHeadsRowsIsRefused() throws Exception {
         int[] ids = ids();
-        try (Model m = ModelLoader.load(dir().resolve("hf"))) {
+        try (Model m = ModelLoader.load(dir().resolve("hf"), ActivationPrecision.F32)) {
             MtpHead head = MtpHead.of(m);
             MtpHead.State st = head.newState(64);
             head.advance(st, ids, 0, 5, false);
@@ -190,7 +191,7 @@ class MtpHeadTest {
     @Test
     void modelWithoutMtpHeadIsAClearError() throws Exception {
         Path dense = SharedData.require("tiny/exaone4-tiny-hybrid4/hf");
-        try (Model m = ModelLoader.load(dense)) {
+        try (Model m = ModelLoader.load(dense, ActivationPrecision.F32)) {
             assertThat(MtpHead.available(m)).isFalse();
             assertThatThrownBy(() -> MtpHead.of(m)).hasMessageContaining("has no MTP head");
         }

@@ -1,5 +1,6 @@
 package dev.exaone4j.model;
 
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.testutil.RefLogits;
 import dev.exaone4j.testutil.SharedData;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +19,7 @@ class QuantizedModelLogitsTest {
     void logitsMatchExactDequantReference(String type) throws Exception {
         int[] ids = RefLogits.readIds(SharedData.require("quant/tokens.txt"));
         float[] ours;
-        try (Model m = ModelLoader.load(SharedData.require("quant/gguf/quantref-exaone4-" + type + ".gguf"))) {
+        try (Model m = ModelLoader.load(SharedData.require("quant/gguf/quantref-exaone4-" + type + ".gguf"), ActivationPrecision.F32)) {
             ours = m.forward(m.newState(64), ids, true).clone();
         }
         RefLogits ref = RefLogits.read(SharedData.require("quant/logits/quantref-exaone4-" + type + ".ref-f64-deq.txt"));

@@ -51,6 +51,19 @@ public final class RefLogits {
         return maxDiff / maxRef;
     }
 
+    /** How many rows have max|ours − ref| / max|ref| (the max over all rows) at most tol. */
+    public int rowsWithin(float[] ours, double tol) {
+        double maxRef = 0;
+        int v = vocab(), n = 0;
+        for (float[] row : rows) for (float x : row) maxRef = Math.max(maxRef, Math.abs(x));
+        for (int r = 0; r < rows.length; r++) {
+            double d = 0;
+            for (int i = 0; i < v; i++) d = Math.max(d, Math.abs(ours[r * v + i] - rows[r][i]));
+            if (d <= tol * maxRef) n++;
+        }
+        return n;
+    }
+
     /** Rows whose reference top-1 beats top-2 by more than minGap. */
     public int[] clearRows(double minGap) {
         List<Integer> out = new ArrayList<>();

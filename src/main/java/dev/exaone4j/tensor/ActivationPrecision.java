@@ -1,0 +1,39 @@
+package dev.exaone4j.tensor;
+
+import java.util.Locale;
+
+/**
+ * What a matrix product does with its activations before multiplying them by Q8_0 or Q4_0 weights.
+ *
+ * <ul>
+ *   <li>{@link #F32}: activations stay f32 and the weights are dequantized exactly; the result is within float
+ *       rounding (~1e-6 relative) of an f64 product with the dequantized weights.</li>
+ *   <li>{@link #Q8}: as llama.cpp does, each activation row is quantized to 8 bits per block of 32
+ *       ({@code d = max|x| / 127}, {@code q = round(x / d)}) and each block's dot product is an exact integer
+ *       product, scaled by {@code d_weight * d_activation}. Faster (integer lanes are narrower than floats);
+ *       each product's relative error is ~5e-3, the logits of a model move ~1e-2 to 1e-1 relative (see the
+ *       README's performance section for the measured effect).</li>
+ * </ul>
+ * Other weight types always compute with f32 activations. Either way a row's result does not depend on how many
+ * activation rows a product runs (batch invariance), which keeps speculative decoding and batched serving exact.
+ */
+public enum ActivationPrecision {
+    F32,
+    Q8;
+
+    /** The engine's default: {@link #Q8}, as llama.cpp (its speed targets assume it). */
+    public static final ActivationPrecision DEFAULT = Q8;
+
+    /** Parses "f32" or "q8" (any case); the error names the accepted values. */
+    public static ActivationPrecision parse(String s) {
+        return switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "f32", "exact" -> F32;
+            case "q8", "q8_0", "int8" -> Q8;
+            default -> throw new IllegalArgumentException("activation precision '" + s + "' is not one of: f32, q8");
+        };
+    }
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

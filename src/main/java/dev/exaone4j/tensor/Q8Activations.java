@@ -1,0 +1,70 @@
+package dev.exaone4j.tensor;
+
+/**
+ * Activation rows quantized to 8 bits per block of 32, for {@link ActivationPrecision#Q8} products: for each block
+ * {@code d = max|x| / 127} and {@code q = round(x / d)} clamped to [-127, 127] (q = 0 where d = 0). Row t's
+ * values are at {@code t * cols}, its block scales at {@code t * cols / 32}.
+ *
+ * <p>Two layouts of the same values, each filled only when asked: {@link #q}, the values in order as shorts (for
+ * the one-row kernel), and {@link #f}, the values as floats in the lane order of {@link Q8Kernels} (for the tiled
+ * kernel). Buffers grow and are reused; quantizing allocates nothing once they are large enough.
+ */
+public final class Q8Activations implements Parallel.RangeBody {
+    short[] q = new short[0];
+    float[] f = new float[0];
+    float[] d = new float[0];
+    int rows, cols;
+    private float[] src;
+    private boolean srcFloats;
+
+    /** Quantizes rows [0, T) of x (each cols long, cols a multiple of 32); floats: also fill the tile layout. */
+    public void quantize(float[] x, int T, int cols, boolean floats) {
+        if (cols % 32 != 0) throw new IllegalArgumentException("Q8 activations need a multiple of 32 columns, got " + cols);
+        int n = T * cols;
+        if (floats) {
+            if (f.length < n) f = new float[n];
+        } else if (q.length < n) {
+            q = new short[n];
+        }
+        if (d.length < n / 32) d = new float[n / 32];
+        this.rows = T;
+        this.cols = cols;
+        int blocks = n / 32;
+        if (T >= 4) {
+            src = x;
+            srcFloats = floats;
+            try {
+                Parallel.forRange(T, 1, (long) n * 8, this);
+            } finally {
+                src = null;
+            }
+        } else {
+            quantizeBlocks(x, 0, blocks, floats);
+        }
+    }
+
+    /** Parallel body: quantizes the blocks of rows [start, end). */
+    @Override
+    public void run(int start, int end) {
+        quantizeBlocks(src, start * (cols / 32), end * (cols / 32), srcFloats);
+    }
+
+    private void quantizeBlocks(float[] x, int b0, int b1, boolean floats) {
+        short[] q = this.q;
+        float[] f = this.f, d = this.d;
+        for (int b = b0; b < b1; b++) {
+            int o = 32 * b;
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[o + j]));
+            float scale = amax / 127f;
+            float inv = scale != 0 ? 1f / scale : 0f;
+            d[b] = scale;
+            for (int j = 0; j < 32; j++) {
+                int v = Math.round(x[o + j] * inv);
+                v = Math.max(-127, Math.min(127, v));
+                if (floats) f[o + Q8Kernels.LANE_SLOT[j]] = v;
+                else q[o + j] = (short) v;
+            }
+        }
+    }
+}

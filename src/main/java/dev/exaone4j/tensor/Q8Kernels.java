@@ -1,0 +1,187 @@
+package dev.exaone4j.tensor;
+
+import dev.exaone4j.gguf.GgmlType;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
+ * ({@link Q8Activations}), in 256-bit vectors.
+ *
+ * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
+ * weights and activations are summed exactly into 8 integer lanes, lane j holding the elements
+ * {2j, 2j+1, 16+2j, 17+2j}; then {@code acc = lanes * (d_w * d_x) + acc} (one fused multiply-add per lane, blocks
+ * in order) and the result is {@link #sum8} of acc. The one-row kernels get the lanes from 16-bit products
+ * (|w x| &lt;= 128 * 127, two of them fit a short) summed pairwise into ints; the tiled kernel gets the same lane
+ * sums from floats holding the integers (every partial sum is below 2^24, so float arithmetic is exact there), the
+ * values stored in lane order ({@link #LANE_SLOT}). So a row's result is bit for bit the same whatever the batch.
+ */
+final class Q8Kernels {
+    private Q8Kernels() {}
+
+    /** Whether the CPU has 256-bit vectors; without them {@link ActivationPrecision#Q8} computes as F32. */
+    static final boolean SUPPORTED = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+
+    /** Element j of a block is stored at slot LANE_SLOT[j] of the lane-order layout: slot 8c + i is lane i of chunk c. */
+    static final int[] LANE_SLOT = new int[32];
+
+    static {
+        for (int p = 0; p < 32; p++) {
+            int c = p < 16 ? (p & 1) : 2 + (p & 1);
+            int i = (p & 15) >> 1;
+            LANE_SLOT[p] = 8 * c + i;
+        }
+    }
+
+    /** The weight types these kernels compute. */
+    static boolean handles(GgmlType t) {
+        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0;
+    }
+
+    /** Sum of the 8 lanes in a fixed pairwise order (the order of {@link Kernels#sum} for 8 lanes). */
+    static float sum8(FloatVector v) {
+        return ((v.lane(0) + v.lane(4)) + (v.lane(2) + v.lane(6))) + ((v.lane(1) + v.lane(5)) + (v.lane(3) + v.lane(7)));
+    }
+
+    /** 16 shorts, lane i = a_i + b_i, summed pairwise into 8 ints (lane j = p[2j] + p[2j+1]) and made floats. */
+    private static FloatVector pairSum(ShortVector p) {
+        IntVector pi = p.reinterpretAsInts();
+        IntVector s = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.ASHR, 16));
+        return (FloatVector) s.convert(VectorOperators.I2F, 0);
+    }
+
+    /** 16 int8 weights at off widened to shorts. */
+    private static ShortVector bytes16(MemorySegment w, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(B16, w, off, Kernels.LE).convertShape(VectorOperators.B2S, S16, 0);
+    }
+
+    /** dot(Q8_0 row at off, quantized x[xo..xo+n)) with block scales xd[xo/32 ..]. */
+    static float dotQ8_0(MemorySegment w, long off, short[] xq, float[] xd, int xo, int n) {
+        FloatVector acc = FloatVector.zero(F8);
+        int db = xo >> 5;
+        for (int b = 0, nb = n >> 5; b < nb; b++) {
+            long bo = off + 34L * b;
+            int xb = xo + 32 * b;
+            ShortVector p = bytes16(w, bo + 2).mul(ShortVector.fromArray(S16, xq, xb))
+                    .add(bytes16(w, bo + 18).mul(ShortVector.fromArray(S16, xq, xb + 16)));
+            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
+        }
+        return sum8(acc);
+    }
+
+    /** dot(Q4_0 row at off, quantized x[xo..xo+n)): element j is (low nibble of byte j) - 8, j + 16 the high one. */
+    static float dotQ4_0(MemorySegment w, long off, short[] xq, float[] xd, int xo, int n) {
+        FloatVector acc = FloatVector.zero(F8);
+        int db = xo >> 5;
+        for (int b = 0, nb = n >> 5; b < nb; b++) {
+            long bo = off + 18L * b;
+            int xb = xo + 32 * b;
+            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+            ShortVector lo = q.and((short) 15).sub((short) 8);
+            ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
+            ShortVector p = lo.mul(ShortVector.fromArray(S16, xq, xb)).add(hi.mul(ShortVector.fromArray(S16, xq, xb + 16)));
+            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
+        }
+        return sum8(acc);
+    }
+
+    /** dot of a Q8_0 / Q4_0 row with quantized activation row t. */
+    static float dot(GgmlType type, MemorySegment w, long off, Q8Activations x, int t) {
+        int n = x.cols;
+        return type == GgmlType.Q8_0 ? dotQ8_0(w, off, x.q, x.d, t * n, n) : dotQ4_0(w, off, x.q, x.d, t * n, n);
+    }
+
+    /** Stores the 16 shorts a (elements e..e+16 of a block, e = 0 or 16) in lane order at dst[o + 2e/16*8 ...]. */
+    private static void storeLanes(ShortVector a, float[] dst, int o) {
+        IntVector ai = a.reinterpretAsInts();
+        ((FloatVector) ai.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).intoArray(dst, o);
+        ((FloatVector) ai.lanewise(VectorOperators.ASHR, 16).convert(VectorOperators.I2F, 0)).intoArray(dst, o + 8);
+    }
+
+    /**
+     * Unpacks a Q8_0 / Q4_0 row of n elements: its integer values as floats in lane order into dst[dOff ..] and
+     * its block scales into scales[sOff ..].
+     */
+    static void rowToLanes(GgmlType type, MemorySegment w, long off, float[] dst, int dOff, float[] scales, int sOff, int n) {
+        for (int b = 0, nb = n >> 5; b < nb; b++) {
+            int o = dOff + 32 * b;
+            if (type == GgmlType.Q8_0) {
+                long bo = off + 34L * b;
+                scales[sOff + b] = Kernels.f16(w, bo);
+                storeLanes(bytes16(w, bo + 2), dst, o);
+                storeLanes(bytes16(w, bo + 18), dst, o + 16);
+            } else {
+                long bo = off + 18L * b;
+                scales[sOff + b] = Kernels.f16(w, bo);
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                storeLanes(q.and((short) 15).sub((short) 8), dst, o);
+                storeLanes(q.lanewise(VectorOperators.LSHR, 4).sub((short) 8), dst, o + 16);
+            }
+        }
+    }
+
+    /** One block's lane sums of a lane-order weight row at w[wo] and activation row at x[xo] (exact integers). */
+    private static FloatVector lanes(float[] w, int wo, float[] x, int xo) {
+        FloatVector s = FloatVector.zero(F8);
+        for (int c = 0; c < 32; c += 8) s = FloatVector.fromArray(F8, w, wo + c).fma(FloatVector.fromArray(F8, x, xo + c), s);
+        return s;
+    }
+
+    /** dot of one lane-order weight row (scales ws[wso ..]) with one lane-order activation row (scales xd[xdo ..]). */
+    static float dotLanes(float[] w, int wo, float[] ws, int wso, float[] x, int xo, float[] xd, int xdo, int nb) {
+        FloatVector acc = FloatVector.zero(F8);
+        for (int b = 0; b < nb; b++) {
+            acc = lanes(w, wo + 32 * b, x, xo + 32 * b).fma(FloatVector.broadcast(F8, ws[wso + b] * xd[xdo + b]), acc);
+        }
+        return sum8(acc);
+    }
+
+    /**
+     * The tiled micro-kernel: out[2r + t] = {@link #dotLanes} of weight row r (at w[r * rs], scales ws[r * nb ..])
+     * and activation row t (at x[xo + t * xs], scales xd[xdo + t * nb ..]) for r &lt; 3 and t &lt; 2, the six
+     * products sharing their loads.
+     */
+    static void tile3x2(float[] w, int rs, float[] ws, float[] x, int xo, int xs, float[] xd, int xdo, int nb, float[] out) {
+        FloatVector a00 = FloatVector.zero(F8), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
+        for (int b = 0; b < nb; b++) {
+            FloatVector s00 = FloatVector.zero(F8), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00;
+            int o = 32 * b;
+            for (int c = 0; c < 32; c += 8) {
+                FloatVector x0 = FloatVector.fromArray(F8, x, xo + o + c), x1 = FloatVector.fromArray(F8, x, xo + xs + o + c);
+                FloatVector r = FloatVector.fromArray(F8, w, o + c);
+                s00 = r.fma(x0, s00);
+                s01 = r.fma(x1, s01);
+                r = FloatVector.fromArray(F8, w, rs + o + c);
+                s10 = r.fma(x0, s10);
+                s11 = r.fma(x1, s11);
+                r = FloatVector.fromArray(F8, w, 2 * rs + o + c);
+                s20 = r.fma(x0, s20);
+                s21 = r.fma(x1, s21);
+            }
+            float d0 = xd[xdo + b], d1 = xd[xdo + nb + b];
+            float w0 = ws[b], w1 = ws[nb + b], w2 = ws[2 * nb + b];
+            a00 = s00.fma(FloatVector.broadcast(F8, w0 * d0), a00);
+            a01 = s01.fma(FloatVector.broadcast(F8, w0 * d1), a01);
+            a10 = s10.fma(FloatVector.broadcast(F8, w1 * d0), a10);
+            a11 = s11.fma(FloatVector.broadcast(F8, w1 * d1), a11);
+            a20 = s20.fma(FloatVector.broadcast(F8, w2 * d0), a20);
+            a21 = s21.fma(FloatVector.broadcast(F8, w2 * d1), a21);
+        }
+        out[0] = sum8(a00);
+        out[1] = sum8(a01);
+        out[2] = sum8(a10);
+        out[3] = sum8(a11);
+        out[4] = sum8(a20);
+        out[5] = sum8(a21);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.exaone4j.tensor;
+
+import dev.exaone4j.gguf.GgmlType;
+import dev.exaone4j.quant.Quants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The {@link ActivationPrecision#Q8} products, checked against an independent scalar definition (f64 over the
+ * integer block sums), for batch invariance (one row and any batch give the same bits) and for their distance
+ * from the exact f32 product.
+ */
+class Q8ActivationsTest {
+    /** Reference: sum over blocks of d_w * d_x * (integer dot of the block), in f64, with x quantized as specified. */
+    static double reference(GgmlType type, float[] wq, float[] wd, float[] x, int xo, int cols) {
+        double s = 0;
+        for (int b = 0; b < cols / 32; b++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[xo + 32 * b + j]));
+            float d = amax / 127f;
+            float inv = d != 0 ? 1f / d : 0f;
+            long isum = 0;
+            for (int j = 0; j < 32; j++) {
+                long q = Math.max(-127, Math.min(127, Math.round(x[xo + 32 * b + j] * inv)));
+                isum += q * (long) wq[32 * b + j];
+            }
+            s += (double) wd[b] * d * isum;
+        }
+        return s;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void matchesTheScalarDefinitionAndIsBatchInvariant(GgmlType type) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
+        int rows = 25, cols = 320;
+        SplittableRandom rnd = new SplittableRandom(7 + type.id);
+        try (Arena arena = Arena.ofShared()) {
+            long rowBytes = type.bytesFor(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            float[] w = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) w[i] = (float) (rnd.nextGaussian() * (r % 3 == 0 ? 0.02 : 1.5));
+                if (r == 4) Arrays.fill(w, 64, 96, 0f);
+                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+            }
+            if (type == GgmlType.Q8_0) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2 * rowBytes + 5, (byte) -128);
+            WeightMatrix exact = new WeightMatrix("w", type, rows, cols, seg);
+            WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
+            assertThat(m.quantizesActivations()).isTrue();
+            assertThat(exact.quantizesActivations()).isFalse();
+            int T = 9;
+            float[] x = new float[T * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * (i % 97 == 0 ? 30 : 1));
+            Arrays.fill(x, 2 * cols, 2 * cols + 32, 0f); // an all-zero block: scale 0
+            x[3 * cols + 7] = -x[3 * cols + 7] * 1000; // one outlier dominates its block
+            float[] batched = new float[T * rows];
+            m.matmul(x, T, batched);
+            float[] exactOut = new float[T * rows];
+            exact.matmul(x, T, exactOut);
+            double errNum = 0, errDen = 0;
+            for (int t = 0; t < T; t++) {
+                float[] xt = Arrays.copyOfRange(x, t * cols, (t + 1) * cols);
+                float[] single = new float[rows];
+                m.matmul(xt, 1, single);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToRawIntBits(single[r])).as("%s T=1 vs T=%d, row %d token %d", type, T, r, t)
+                            .isEqualTo(Float.floatToRawIntBits(batched[t * rows + r]));
+                    float[] wq = new float[cols], wd = new float[cols / 32];
+                    integerRow(type, seg, r * rowBytes, wq, wd, cols);
+                    double ref = reference(type, wq, wd, x, t * cols, cols);
+                    assertThat((double) single[r]).as("%s row %d token %d vs the scalar definition", type, r, t)
+                            .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref)) + 1e-4 * norm(wq, wd, xt)));
+                    errNum += Math.pow(single[r] - exactOut[t * rows + r], 2);
+                    errDen += Math.pow(exactOut[t * rows + r], 2);
+                }
+            }
+            // 8-bit activations move each product by ~0.5% (relative RMS over the batch).
+            assertThat(Math.sqrt(errNum / errDen)).as("%s relative RMS distance from the exact product", type).isLessThan(2e-2);
+        }
+    }
+
+    /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
+    private static double norm(float[] wq, float[] wd, float[] x) {
+        double s = 0;
+        for (int i = 0; i < wq.length; i++) s += Math.abs(wq[i] * wd[i / 32] * x[i]);
+        return s * 1e-2;
+    }
+
+    /** The row's integer values and block scales, read straight from the GGUF block layout. */
+    private static void integerRow(GgmlType type, MemorySegment seg, long off, float[] wq, float[] wd, int cols) {
+        for (int b = 0; b < cols / 32; b++) {
+            long bo = off + (long) type.bytesFor(32) * b;
+            wd[b] = Float.float16ToFloat(seg.get(Kernels.I16, bo));
+            for (int j = 0; j < 32; j++) {
+                if (type == GgmlType.Q8_0) {
+                    wq[32 * b + j] = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 2 + j);
+                } else {
+                    int q = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 2 + (j & 15)) & 0xff;
+                    wq[32 * b + j] = (j < 16 ? q & 15 : q >> 4) - 8;
+                }
+            }
+        }
+    }
+
+    @Test
+    void otherTypesIgnoreQ8Precision() {
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(GgmlType.F16.bytesFor(64) * 2L, 64);
+            assertThat(new WeightMatrix("w", GgmlType.F16, 2, 64, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
+        }
+    }
+
+    @Test
+    void parsesPrecisionNames() {
+        assertThat(ActivationPrecision.parse("F32")).isEqualTo(ActivationPrecision.F32);
+        assertThat(ActivationPrecision.parse("q8")).isEqualTo(ActivationPrecision.Q8);
+        assertThatThrownBy(() -> ActivationPrecision.parse("fp8")).hasMessageContaining("'fp8'").hasMessageContaining("f32, q8");
+    }
+}
