@@ -21,6 +21,7 @@ public final class MatMul {
     private static final class Scratch {
         float[] tile = new float[0];
         float[] scales = new float[0];
+        float[] tileScales = new float[0];
         final float[] out = new float[MR * 2];
     }
 
@@ -95,7 +96,8 @@ public final class MatMul {
         Scratch sc = SCRATCH.get();
         if (sc.tile.length < MR * cols) sc.tile = new float[MR * cols];
         if (sc.scales.length < MR * nb) sc.scales = new float[MR * nb];
-        float[] tile = sc.tile, scales = sc.scales, out = sc.out, xf = q8.f, xd = q8.d;
+        if (sc.tileScales.length < 2 * MR * nb) sc.tileScales = new float[2 * MR * nb];
+        float[] tile = sc.tile, scales = sc.scales, tileScales = sc.tileScales, out = sc.out, xf = q8.f, xd = q8.d;
         int tb = Math.max(2, Math.min(64, TOKEN_BLOCK_BYTES / (4 * cols))) & ~1;
         for (int t0 = 0; t0 < T; t0 += tb) {
             int t1 = Math.min(T, t0 + tb);
@@ -105,7 +107,8 @@ public final class MatMul {
                 int t = t0;
                 if (mr == MR) {
                     for (; t + 2 <= t1; t += 2) {
-                        Q8Kernels.tile3x2(tile, cols, scales, xf, t * cols, cols, xd, t * nb, nb, out);
+                        Q8Kernels.tileScales(scales, xd, t * nb, nb, tileScales);
+                        Q8Kernels.tile3x2(tile, cols, xf, t * cols, cols, tileScales, nb, out);
                         for (int i = 0; i < MR; i++) {
                             y[t * rows + r0 + i] = out[2 * i];
                             y[(t + 1) * rows + r0 + i] = out[2 * i + 1];

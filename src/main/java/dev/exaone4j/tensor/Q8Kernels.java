@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
- * ({@link Q8Activations}), in 256-bit vectors.
+ * ({@link Q8Activations}), in 256-bit vectors. (A Q6_K kernel in this scheme was measured at half the speed of the
+ * exact one: its unpacking grows the method past what the JIT inlines, so K-quants keep f32 activations.)
  *
  * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
  * weights and activations are summed exactly into 8 integer lanes, lane j holding the elements
@@ -86,13 +87,18 @@ final class Q8Kernels {
         for (int b = 0, nb = n >> 5; b < nb; b++) {
             long bo = off + 18L * b;
             int xb = xo + 32 * b;
-            ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+            ShortVector q = zx16(w, bo + 2);
             ShortVector lo = q.and((short) 15).sub((short) 8);
             ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
             ShortVector p = lo.mul(ShortVector.fromArray(S16, xq, xb)).add(hi.mul(ShortVector.fromArray(S16, xq, xb + 16)));
             acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
         }
         return sum8(acc);
+    }
+
+    /** 16 unsigned bytes at off widened to shorts. */
+    private static ShortVector zx16(MemorySegment w, long off) {
+        return (ShortVector) ByteVector.fromMemorySegment(B16, w, off, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
     }
 
     /** dot of a Q8_0 / Q4_0 row with quantized activation row t. */
@@ -110,7 +116,7 @@ final class Q8Kernels {
 
     /**
      * Unpacks a Q8_0 / Q4_0 row of n elements: its integer values as floats in lane order into dst[dOff ..] and
-     * its block scales into scales[sOff ..].
+     * the scale of each block of 32 into scales[sOff ..].
      */
     static void rowToLanes(GgmlType type, MemorySegment w, long off, float[] dst, int dOff, float[] scales, int sOff, int n) {
         for (int b = 0, nb = n >> 5; b < nb; b++) {
@@ -123,7 +129,7 @@ final class Q8Kernels {
             } else {
                 long bo = off + 18L * b;
                 scales[sOff + b] = Kernels.f16(w, bo);
-                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(B16, w, bo + 2, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                ShortVector q = zx16(w, bo + 2);
                 storeLanes(q.and((short) 15).sub((short) 8), dst, o);
                 storeLanes(q.lanewise(VectorOperators.LSHR, 4).sub((short) 8), dst, o + 16);
             }
@@ -147,11 +153,27 @@ final class Q8Kernels {
     }
 
     /**
-     * The tiled micro-kernel: out[2r + t] = {@link #dotLanes} of weight row r (at w[r * rs], scales ws[r * nb ..])
-     * and activation row t (at x[xo + t * xs], scales xd[xdo + t * nb ..]) for r &lt; 3 and t &lt; 2, the six
-     * products sharing their loads.
+     * The block scales of a 3x2 tile: sc[(2r + t) * nb + b] = ws[r * nb + b] * xd[xdo + t * nb + b] (the same float
+     * products the one-row kernels form), for {@link #tile3x2}.
      */
-    static void tile3x2(float[] w, int rs, float[] ws, float[] x, int xo, int xs, float[] xd, int xdo, int nb, float[] out) {
+    static void tileScales(float[] ws, float[] xd, int xdo, int nb, float[] sc) {
+        for (int r = 0; r < 3; r++) {
+            for (int t = 0; t < 2; t++) {
+                int o = (2 * r + t) * nb, b = 0;
+                for (int up = F8.loopBound(nb); b < up; b += 8) {
+                    FloatVector.fromArray(F8, ws, r * nb + b).mul(FloatVector.fromArray(F8, xd, xdo + t * nb + b)).intoArray(sc, o + b);
+                }
+                for (; b < nb; b++) sc[o + b] = ws[r * nb + b] * xd[xdo + t * nb + b];
+            }
+        }
+    }
+
+    /**
+     * The tiled micro-kernel: out[2r + t] = {@link #dotLanes} of weight row r (at w[r * rs]) and activation row t
+     * (at x[xo + t * xs]) for r &lt; 3 and t &lt; 2, the six products sharing their loads; sc holds the block scales
+     * ({@link #tileScales}).
+     */
+    static void tile3x2(float[] w, int rs, float[] x, int xo, int xs, float[] sc, int nb, float[] out) {
         FloatVector a00 = FloatVector.zero(F8), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00;
         for (int b = 0; b < nb; b++) {
             FloatVector s00 = FloatVector.zero(F8), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00;
@@ -168,14 +190,12 @@ final class Q8Kernels {
                 s20 = r.fma(x0, s20);
                 s21 = r.fma(x1, s21);
             }
-            float d0 = xd[xdo + b], d1 = xd[xdo + nb + b];
-            float w0 = ws[b], w1 = ws[nb + b], w2 = ws[2 * nb + b];
-            a00 = s00.fma(FloatVector.broadcast(F8, w0 * d0), a00);
-            a01 = s01.fma(FloatVector.broadcast(F8, w0 * d1), a01);
-            a10 = s10.fma(FloatVector.broadcast(F8, w1 * d0), a10);
-            a11 = s11.fma(FloatVector.broadcast(F8, w1 * d1), a11);
-            a20 = s20.fma(FloatVector.broadcast(F8, w2 * d0), a20);
-            a21 = s21.fma(FloatVector.broadcast(F8, w2 * d1), a21);
+            a00 = s00.fma(FloatVector.broadcast(F8, sc[b]), a00);
+            a01 = s01.fma(FloatVector.broadcast(F8, sc[nb + b]), a01);
+            a10 = s10.fma(FloatVector.broadcast(F8, sc[2 * nb + b]), a10);
+            a11 = s11.fma(FloatVector.broadcast(F8, sc[3 * nb + b]), a11);
+            a20 = s20.fma(FloatVector.broadcast(F8, sc[4 * nb + b]), a20);
+            a21 = s21.fma(FloatVector.broadcast(F8, sc[5 * nb + b]), a21);
         }
         out[0] = sum8(a00);
         out[1] = sum8(a01);

@@ -115,8 +115,9 @@ class Q8ActivationsTest {
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(GgmlType.F16.bytesFor(64) * 2L, 64);
+            MemorySegment seg = arena.allocate(GgmlType.Q6_K.bytesFor(256) * 2L, 64);
             assertThat(new WeightMatrix("w", GgmlType.F16, 2, 64, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
+            assertThat(new WeightMatrix("w", GgmlType.Q6_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
         }
     }
 
