@@ -108,6 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
                 o.put("weight_type", model.weights().dominantType());
                 o.put("model_bytes", modelBytes);
                 o.put("threads", Parallel.global().threads());
+                o.put("activations", opts.activations().label());
                 o.put("n_prompt", nPrompt);
                 o.put("n_gen", nGen);
                 o.put("repetitions", reps);
@@ -132,8 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 System.out.println(new ObjectMapper().writeValueAsString(o));
             } else {
-                System.out.printf("model: %s (%s, %s, %.2f GiB), threads %d%n", opts.path(), c.arch.ggufName,
-                        model.weights().dominantType(), modelBytes / 1073741824.0, Parallel.global().threads());
+                System.out.printf("model: %s (%s, %s, %.2f GiB), threads %d, %s activations%n", opts.path(), c.arch.ggufName,
+                        model.weights().dominantType(), modelBytes / 1073741824.0, Parallel.global().threads(), opts.activations().label());
                 if (nPrompt > 0) System.out.printf("pp%-5d %8.2f tokens/s  (min %.2f, max %.2f over %d runs)%n", nPrompt, ppMed, min(pp), max(pp), reps);
                 if (nGen > 0) System.out.printf("tg%-5d %8.2f tokens/s  (min %.2f, max %.2f over %d runs)%n", nGen, tgMed, min(tg), max(tg), reps);
                 System.out.printf("memory bandwidth %.1f GB/s; %.1f MiB read per token -> limit %.2f tokens/s; tg = %.0f%% of the limit%n",

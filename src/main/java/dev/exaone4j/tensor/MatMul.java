@@ -67,6 +67,7 @@ public final class MatMul {
         task.y = y;
         task.T = T;
         if (w.quantizesActivations()) {
+            w.prepareQ8();
             task.q8 = task.q8Buffer;
             task.q8.quantize(x, T, w.cols(), T > 1);
         }

@@ -9,16 +9,18 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
- * ({@link Q8Activations}), in 256-bit vectors. (A Q6_K kernel in this scheme was measured at half the speed of the
- * exact one: its unpacking grows the method past what the JIT inlines, so K-quants keep f32 activations.)
+ * ({@link Q8Activations}), in 256-bit vectors; and Q6_K rows (the output matrix of most llama.cpp mixes) once
+ * repacked to int8 ({@link Q6Repacked}).
  *
  * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
  * weights and activations are summed exactly into 8 integer lanes, lane j holding the elements
  * {2j, 2j+1, 16+2j, 17+2j}; then {@code acc = lanes * (d_w * d_x) + acc} (one fused multiply-add per lane, blocks
- * in order) and the result is {@link #sum8} of acc. The one-row kernels get the lanes from 16-bit products
+ * in order) and the result is {@link #sum8} of acc. (Q6_K: an element's integer weight is {@code q - 32} times the
+ * int8 scale of its 16 elements, and d_w the scale of its 256.) The one-row kernels get the lanes from 16-bit products
  * (|w x| &lt;= 128 * 127, two of them fit a short) summed pairwise into ints; the tiled kernel gets the same lane
  * sums from floats holding the integers (every partial sum is below 2^24, so float arithmetic is exact there), the
  * values stored in lane order ({@link #LANE_SLOT}). So a row's result is bit for bit the same whatever the batch.
@@ -46,7 +48,7 @@ final class Q8Kernels {
 
     /** The weight types these kernels compute. */
     static boolean handles(GgmlType t) {
-        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0;
+        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q6_K;
     }
 
     /** Sum of the 8 lanes in a fixed pairwise order (the order of {@link Kernels#sum} for 8 lanes). */
@@ -101,7 +103,69 @@ final class Q8Kernels {
         return (ShortVector) ByteVector.fromMemorySegment(B16, w, off, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
     }
 
-    /** dot of a Q8_0 / Q4_0 row with quantized activation row t. */
+    /** 16 shorts summed pairwise into 8 ints (lane j = p[2j] + p[2j+1]). */
+    private static IntVector pairInts(ShortVector p) {
+        IntVector pi = p.reinterpretAsInts();
+        return pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** The quants 16k..16k+16 of group g (0..3) of the Q6_K half-block at ql / qh, minus 32, as shorts. */
+    private static ShortVector q6(MemorySegment w, long ql, long qh, int g, int k) {
+        ShortVector l = zx16(w, ql + 32 * (g & 1) + 16 * k).lanewise(VectorOperators.LSHR, (g >> 1) << 2).and((short) 15);
+        ShortVector h = zx16(w, qh + 16 * k).lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, 2 * g).and((short) 48);
+        return l.or(h).sub((short) 32);
+    }
+
+    /**
+     * Unpacks a Q6_K row (blocks of {ql[128], qh[64], int8 scales[16], f16 d}) into its quants minus 32 in element
+     * order (u[0..n)), the int8 scale of each 16 elements (sc[0..n/16)) and the scale d of each 256 (d[0..n/256)).
+     */
+    static void unpackQ6_K(MemorySegment w, long off, short[] u, byte[] sc, float[] d, int n) {
+        for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+            long bo = off + 210L * sb;
+            d[sb] = Kernels.f16(w, bo + 208);
+            MemorySegment.copy(w, ValueLayout.JAVA_BYTE, bo + 192, sc, 16 * sb, 16);
+            for (int c = 0; c < 8; c++) {                       // group c: elements [32c, 32c+32), half c/4, quarter c%4
+                long ql = bo + 64 * (c >> 2), qh = bo + 128 + 32 * (c >> 2);
+                int o = 256 * sb + 32 * c;
+                q6(w, ql, qh, c & 3, 0).intoArray(u, o);
+                q6(w, ql, qh, c & 3, 1).intoArray(u, o + 16);
+            }
+        }
+    }
+
+    /** 16 int8 values of a repacked row widened to shorts. */
+    private static ShortVector int8x16(byte[] a, int off) {
+        return (ShortVector) ByteVector.fromArray(B16, a, off).convertShape(VectorOperators.B2S, S16, 0);
+    }
+
+    /**
+     * dot of a repacked Q6_K row ({@link Q6Repacked}: at a[ro ..], n int8 quants minus 32, then n/16 int8 scales;
+     * the f32 scales of its 256s at d[dOff ..]) with quantized x[xo..xo+n).
+     */
+    static float dotQ6Repacked(byte[] a, int ro, float[] d, int dOff, short[] xq, float[] xd, int xo, int n) {
+        FloatVector acc = FloatVector.zero(F8);
+        int db = xo >> 5, so = ro + n;
+        for (int b = 0, nb = n >> 5; b < nb; b++) {
+            int e = ro + 32 * b, x = xo + 32 * b;
+            IntVector lanes = pairInts(int8x16(a, e).mul(ShortVector.fromArray(S16, xq, x))).mul(a[so + 2 * b])
+                    .add(pairInts(int8x16(a, e + 16).mul(ShortVector.fromArray(S16, xq, x + 16))).mul(a[so + 2 * b + 1]));
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F8, d[dOff + (b >> 3)] * xd[db + b]), acc);
+        }
+        return sum8(acc);
+    }
+
+    /** A repacked Q6_K row as integer floats ((q - 32) * scale) in lane order, and its block scales. */
+    static void repackedToLanes(byte[] a, int ro, float[] d, int dOff, float[] dst, int dstOff, float[] scales, int sOff, int n) {
+        for (int b = 0, nb = n >> 5; b < nb; b++) {
+            int e = ro + 32 * b;
+            storeLanes(int8x16(a, e).mul((short) a[ro + n + 2 * b]), dst, dstOff + 32 * b);
+            storeLanes(int8x16(a, e + 16).mul((short) a[ro + n + 2 * b + 1]), dst, dstOff + 32 * b + 16);
+            scales[sOff + b] = d[dOff + (b >> 3)];
+        }
+    }
+
+    /** dot of a Q8_0 / Q4_0 row with quantized activation row t (Q6_K rows go through {@link Q6Repacked}). */
     static float dot(GgmlType type, MemorySegment w, long off, Q8Activations x, int t) {
         int n = x.cols;
         return type == GgmlType.Q8_0 ? dotQ8_0(w, off, x.q, x.d, t * n, n) : dotQ4_0(w, off, x.q, x.d, t * n, n);

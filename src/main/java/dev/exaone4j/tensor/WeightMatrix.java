@@ -19,6 +19,7 @@ public final class WeightMatrix {
     private final MemorySegment data;
     private final long rowBytes;
     private final ActivationPrecision activations;
+    private volatile Q6Repacked repacked;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this(name, type, rows, cols, data, ActivationPrecision.F32);
@@ -88,13 +89,35 @@ public final class WeightMatrix {
         };
     }
 
-    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 only). */
+    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q6_K only). */
     public float dotRow(int r, Q8Activations x, int t) {
+        if (type == GgmlType.Q6_K) return q6Repacked().dot(r, x, t);
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
 
-    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0). */
+    /** The Q6_K matrix repacked for Q8 products, made on first use. */
+    private Q6Repacked q6Repacked() {
+        Q6Repacked p = repacked;
+        if (p == null) {
+            synchronized (this) {
+                p = repacked;
+                if (p == null) repacked = p = Q6Repacked.of(data, rowBytes, rows, cols);
+            }
+        }
+        return p;
+    }
+
+    /** Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking). */
+    void prepareQ8() {
+        if (type == GgmlType.Q6_K) q6Repacked();
+    }
+
+    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q6_K). */
     void rowToLanes(int r, float[] dst, int dstOff, float[] scales, int scalesOff) {
+        if (type == GgmlType.Q6_K) {
+            q6Repacked().rowToLanes(r, dst, dstOff, scales, scalesOff);
+            return;
+        }
         Q8Kernels.rowToLanes(type, data, rowBytes * r, dst, dstOff, scales, scalesOff, cols);
     }
 

@@ -39,10 +39,10 @@ class Q8ActivationsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q6_K"})
     void matchesTheScalarDefinitionAndIsBatchInvariant(GgmlType type) {
         org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
-        int rows = 25, cols = 320;
+        int rows = 25, cols = type == GgmlType.Q6_K ? 512 : 320;
         SplittableRandom rnd = new SplittableRandom(7 + type.id);
         try (Arena arena = Arena.ofShared()) {
             long rowBytes = type.bytesFor(cols);
@@ -98,6 +98,27 @@ class Q8ActivationsTest {
 
     /** The row's integer values and block scales, read straight from the GGUF block layout. */
     private static void integerRow(GgmlType type, MemorySegment seg, long off, float[] wq, float[] wd, int cols) {
+        if (type == GgmlType.Q6_K) {
+            // ggml's layout: per 256 {ql[128], qh[64], int8 scales[16], f16 d}; halves of 128, groups of 32
+            for (int sb = 0; sb < cols / 256; sb++) {
+                long bo = off + 210L * sb;
+                float d = Float.float16ToFloat(seg.get(Kernels.I16, bo + 208));
+                for (int h = 0; h < 2; h++) {
+                    for (int l = 0; l < 32; l++) {
+                        int ql0 = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 64 * h + l) & 0xff;
+                        int ql1 = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 64 * h + 32 + l) & 0xff;
+                        int qh = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 128 + 32 * h + l) & 0xff;
+                        int[] q = {(ql0 & 15) | ((qh & 3) << 4), (ql1 & 15) | (((qh >> 2) & 3) << 4), (ql0 >> 4) | (((qh >> 4) & 3) << 4), (ql1 >> 4) | (((qh >> 6) & 3) << 4)};
+                        for (int g = 0; g < 4; g++) {
+                            int sc = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 192 + 8 * h + 2 * g + l / 16);
+                            wq[256 * sb + 128 * h + 32 * g + l] = (q[g] - 32) * sc;
+                        }
+                    }
+                }
+                for (int b = 0; b < 8; b++) wd[8 * sb + b] = d;
+            }
+            return;
+        }
         for (int b = 0; b < cols / 32; b++) {
             long bo = off + (long) type.bytesFor(32) * b;
             wd[b] = Float.float16ToFloat(seg.get(Kernels.I16, bo));
@@ -115,9 +136,9 @@ class Q8ActivationsTest {
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(GgmlType.Q6_K.bytesFor(256) * 2L, 64);
+            MemorySegment seg = arena.allocate(GgmlType.Q4_K.bytesFor(256) * 2L, 64);
             assertThat(new WeightMatrix("w", GgmlType.F16, 2, 64, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
-            assertThat(new WeightMatrix("w", GgmlType.Q6_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
+            assertThat(new WeightMatrix("w", GgmlType.Q4_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
         }
     }
 
