@@ -66,8 +66,7 @@ public final class MatMul {
         task.x = x;
         task.y = y;
         task.T = T;
-        if (w.quantizesActivations()) {
-            w.prepareQ8();
+        if (w.quantizesActivations() && w.prepareQ8()) {
             task.q8 = task.q8Buffer;
             task.q8.quantize(x, T, w.cols(), T > 1);
         }

@@ -20,6 +20,8 @@ public final class WeightMatrix {
     private final long rowBytes;
     private final ActivationPrecision activations;
     private volatile Q6Repacked repacked;
+    /** Set when the Q6_K repacking did not fit the heap: the matrix then computes with f32 activations for good. */
+    private volatile boolean repackFailed;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this(name, type, rows, cols, data, ActivationPrecision.F32);
@@ -59,7 +61,8 @@ public final class WeightMatrix {
 
     /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 matrix, 256-bit vectors). */
     public boolean quantizesActivations() {
-        return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0;
+        return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0
+                && !repackFailed;
     }
 
     /** A view of rows [first, first + count) (used for one expert of a stacked expert tensor). */
@@ -107,9 +110,21 @@ public final class WeightMatrix {
         return p;
     }
 
-    /** Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking). */
-    void prepareQ8() {
-        if (type == GgmlType.Q6_K) q6Repacked();
+    /**
+     * Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking); false when it cannot (the
+     * heap is too small for the repacked copy: the matrix falls back to f32 activations, with one warning).
+     */
+    boolean prepareQ8() {
+        if (type != GgmlType.Q6_K) return true;
+        try {
+            q6Repacked();
+            return true;
+        } catch (OutOfMemoryError e) {
+            repackFailed = true;
+            System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the 8-bit repacking of this Q6_K matrix ("
+                    + (rows * (long) cols * 17 / 16 >> 20) + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
+            return false;
+        }
     }
 
     /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q6_K). */
