@@ -64,7 +64,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (nPrompt > 0) {
                     InferenceState s = model.newState(ctx);
                     long t0 = System.nanoTime();
-                    model.forward(s, prompt, 0, nPrompt, false);
+                    model.prefill(s, prompt, 0, nPrompt, false);
                     double sec = (System.nanoTime() - t0) / 1e9;
                     if (r >= 0) pp[r] = nPrompt / sec;
                 }

@@ -41,7 +41,7 @@ public final class LogitsCommand implements Callable<Integer> {
                 if (ids.length < 2) throw new IllegalArgumentException("--mtp needs at least 2 prompt ids (a hidden state and the token after it)");
                 write(out, head.logitsAll(head.newState(context), ids), ids.length - 1, m.config().vocabSize);
             } else {
-                float[] logits = m.forward(m.newState(context), ids, true);
+                float[] logits = m.prefill(m.newState(context), ids, true);
                 write(out, logits, ids.length, m.config().vocabSize);
             }
         }

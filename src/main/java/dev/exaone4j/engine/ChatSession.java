@@ -126,7 +126,7 @@ public final class ChatSession {
         if (keep < state.minTruncate()) keep = 0;   // the rings cannot roll back that far: start over
         state.truncate(keep);
         long t0 = System.nanoTime();
-        float[] logits = model.forward(state, ids, keep, ids.length - keep, false);
+        float[] logits = model.prefill(state, ids, keep, ids.length - keep, false);
         long t1 = System.nanoTime();
 
         ReasoningParser reasoning = ReasoningParser.forPrompt(text);

@@ -46,7 +46,7 @@ public final class Generator {
         int produced = 0;
         String reason = "length";
         long t0 = System.nanoTime();
-        float[] logits = model.forward(state, prompt, false);
+        float[] logits = model.prefill(state, prompt, false);
         long t1 = System.nanoTime();
         int[] one = new int[1];
         while (produced < limit) {

@@ -82,7 +82,7 @@ public final class SpeculativeGenerator {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty");
         if (prompt.length > maxContext) throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens but the context holds " + maxContext);
         started = true;
-        float[] logits = head.advance(st, prompt, 0, prompt.length, false).clone();
+        float[] logits = head.advance(st, prompt, 0, prompt.length, false, true).clone();
         System.arraycopy(prompt, 0, history, 0, prompt.length);
         length = prompt.length;
         sampler.applyPenalties(logits, history, length);
@@ -250,7 +250,7 @@ public final class SpeculativeGenerator {
         checkProbe(prefix, repeats);
         InferenceState s = model.newState(prefix + draft + 1);
         int[] ids = probeTokens(model, prefix + draft + 1);
-        model.forward(s, ids, 0, prefix, false);
+        model.prefill(s, ids, 0, prefix, false);
         long[] one = new long[repeats], many = new long[repeats];
         for (int r = -warmup(repeats); r < repeats; r++) {    // negative r: warm-up
             long t0 = System.nanoTime();
@@ -278,10 +278,10 @@ public final class SpeculativeGenerator {
         int[] ids = probeTokens(model, prefix + 1);
         MtpHead head = MtpHead.of(model);
         MtpHead.State st = head.newState(prefix + steps + 1);
-        head.advance(st, ids, 0, prefix, false);
+        head.advance(st, ids, 0, prefix, false, true);
         head.draftFirst(st, ids[prefix]);
         InferenceState s = model.newState(prefix + 1);
-        model.forward(s, ids, 0, prefix, false);
+        model.prefill(s, ids, 0, prefix, false);
         long[] one = new long[repeats], mtp = new long[repeats];
         for (int r = -warmup(repeats); r < repeats; r++) {
             long t0 = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.exaone4j.model;
 
 import dev.exaone4j.tensor.Kernels;
+import dev.exaone4j.tensor.MatMul;
 import dev.exaone4j.tensor.Ops;
 import dev.exaone4j.tensor.Parallel;
 import dev.exaone4j.tensor.WeightMatrix;
@@ -95,8 +96,43 @@ public abstract class DecoderModel implements Model {
         return forward(s, tokens, off, n, allLogits, null);
     }
 
+    @Override
+    public float[] prefill(InferenceState s, int[] tokens, int off, int n, boolean allLogits) {
+        return forward(s, tokens, off, n, allLogits, null, true);
+    }
+
     /** {@link #forward(InferenceState, int[], int, int, boolean)}, handing each chunk's hidden states to a listener. */
     public float[] forward(InferenceState s, int[] tokens, int off, int n, boolean allLogits, HiddenListener hiddenListener) {
+        return forward(s, tokens, off, n, allLogits, hiddenListener, false);
+    }
+
+    /** Every row marked exact, for {@link MatMul#exactRows}: grown to the largest batch seen. */
+    private static volatile boolean[] allExact = new boolean[0];
+
+    static boolean[] allExact(int n) {
+        boolean[] a = allExact;
+        if (a.length < n) {
+            a = new boolean[Math.max(n, 2 * a.length)];
+            java.util.Arrays.fill(a, true);
+            allExact = a;
+        }
+        return a;
+    }
+
+    /**
+     * The forward pass; prompt: the tokens are prompt tokens, whose products keep f32 activations (see
+     * {@link Model#prefill}).
+     */
+    public float[] forward(InferenceState s, int[] tokens, int off, int n, boolean allLogits, HiddenListener hiddenListener, boolean prompt) {
+        boolean[] previous = MatMul.exactRows(prompt ? allExact(s.maxBatch) : null);
+        try {
+            return run(s, tokens, off, n, allLogits, hiddenListener);
+        } finally {
+            MatMul.exactRows(previous);
+        }
+    }
+
+    private float[] run(InferenceState s, int[] tokens, int off, int n, boolean allLogits, HiddenListener hiddenListener) {
         if (n < 1) throw new IllegalArgumentException("forward needs at least one token");
         if (s.position + n > s.maxContext) {
             throw new IllegalStateException("prompt and generation need " + (s.position + n) + " positions but the context holds " + s.maxContext);
@@ -136,6 +172,24 @@ public abstract class DecoderModel implements Model {
      * sequence's position advances by its row count. ws is a {@link InferenceState#workspace} with T <= maxBatch.
      */
     public float[] forwardRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T) {
+        return forwardRows(ws, seqs, tokens, T, null);
+    }
+
+    /**
+     * {@link #forwardRows(InferenceState, InferenceState[], int[], int)} where promptRows[t] marks the rows that feed
+     * prompt tokens (their products keep f32 activations, as {@link Model#prefill}); null: every row is a generated
+     * token.
+     */
+    public float[] forwardRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T, boolean[] promptRows) {
+        boolean[] previous = MatMul.exactRows(promptRows);
+        try {
+            return runRows(ws, seqs, tokens, T);
+        } finally {
+            MatMul.exactRows(previous);
+        }
+    }
+
+    private float[] runRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T) {
         if (T < 1 || T > ws.maxBatch) throw new IllegalArgumentException("batch of " + T + " rows (workspace holds " + ws.maxBatch + ")");
         int vocab = c.vocabSize;
         for (int t = 0; t < T; t++) {

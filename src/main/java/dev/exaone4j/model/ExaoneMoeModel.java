@@ -1,5 +1,6 @@
 package dev.exaone4j.model;
 
+import dev.exaone4j.tensor.MatMul;
 import dev.exaone4j.tensor.Ops;
 import dev.exaone4j.tensor.WeightMatrix;
 
@@ -89,10 +90,20 @@ public class ExaoneMoeModel extends DecoderModel {
                 }
             }
             float[] g = new float[n * f], u = new float[n * f], y = new float[n * dim];
-            m.gate()[e].matmul(xe, n, g);
-            m.up()[e].matmul(xe, n, u);
-            Ops.swiglu(g, u, n * f);
-            m.down()[e].matmul(g, n, y);
+            boolean[] exact = MatMul.exactRows(), exactE = null;     // the expert's rows keep their tokens' marks
+            if (exact != null && exact.length >= T) {
+                exactE = new boolean[n];
+                for (i = 0; i < n; i++) exactE[i] = exact[te[i]];
+            }
+            MatMul.exactRows(exactE);
+            try {
+                m.gate()[e].matmul(xe, n, g);
+                m.up()[e].matmul(xe, n, u);
+                Ops.swiglu(g, u, n * f);
+                m.down()[e].matmul(g, n, y);
+            } finally {
+                MatMul.exactRows(exact);
+            }
             for (i = 0; i < n; i++) {
                 dev.exaone4j.tensor.Kernels.axpy(we[i], y, i * dim, out, te[i] * dim, dim);
             }

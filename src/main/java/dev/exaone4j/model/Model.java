@@ -20,6 +20,19 @@ public interface Model extends AutoCloseable {
         return forward(state, tokens, 0, tokens.length, allLogits);
     }
 
+    /**
+     * {@link #forward} for prompt tokens (as opposed to generated ones): their products keep f32 activations
+     * whatever the weights' {@link dev.exaone4j.tensor.ActivationPrecision} (prefill is compute-bound, where the
+     * exact kernels are the faster ones). Generated tokens go through {@link #forward}.
+     */
+    default float[] prefill(InferenceState state, int[] tokens, int off, int n, boolean allLogits) {
+        return forward(state, tokens, off, n, allLogits);
+    }
+
+    default float[] prefill(InferenceState state, int[] tokens, boolean allLogits) {
+        return prefill(state, tokens, 0, tokens.length, allLogits);
+    }
+
     /** Releases the mapped weight files. */
     @Override
     default void close() {

@@ -187,6 +187,11 @@ public final class MtpHead {
      * the older ones are run through the head right away (the token after each is known by then).
      */
     public float[] advance(State st, int[] tokens, int off, int n, boolean allLogits) {
+        return advance(st, tokens, off, n, allLogits, false);
+    }
+
+    /** {@link #advance(State, int[], int, int, boolean)}; prompt: the tokens are prompt tokens (see {@link Model#prefill}). */
+    public float[] advance(State st, int[] tokens, int off, int n, boolean allLogits, boolean prompt) {
         st.drafted = 0;
         int dim = c.dim;
         return model.forward(st.main, tokens, off, n, allLogits, (hidden, first, T) -> {
@@ -194,7 +199,7 @@ public final class MtpHead {
             System.arraycopy(hidden, 0, st.pendingHidden, st.pending * dim, T * dim);
             System.arraycopy(tokens, off + first, st.pendingTokens, st.pending, T);
             st.pending += T;
-        });
+        }, prompt);
     }
 
     /**
@@ -261,7 +266,7 @@ public final class MtpHead {
         int chunk = st.main.maxBatch - 1, rows = 0;
         for (int done = 0; done < ids.length; done += chunk) {
             int n = Math.min(chunk, ids.length - done);
-            advance(st, ids, done, n, false);
+            advance(st, ids, done, n, false, true);
             float[] l = settle(st, true);
             if (l == null) continue;
             System.arraycopy(l, 0, all, rows * vocab, l.length);

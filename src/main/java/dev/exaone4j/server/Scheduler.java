@@ -48,6 +48,8 @@ final class Scheduler {
     private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();   // guarded by lock
     private final List<Sequence> running = new ArrayList<>();           // scheduler thread only
     private final InferenceState[] rowSeq;
+    /** Which rows of a step feed prompt tokens (their products keep f32 activations, see Model#prefill). */
+    private final boolean[] rowPrompt;
     private final int[] rowTok;
     private volatile int active;
     private int lastPublished;
@@ -75,6 +77,7 @@ final class Scheduler {
         this.cache = new PrefixCache(cfg.mtp() ? 0 : prefixCap);
         this.ws = InferenceState.workspace(mc, batchRows);
         this.rowSeq = new InferenceState[batchRows];
+        this.rowPrompt = new boolean[batchRows];
         this.rowTok = new int[batchRows];
         boolean anySliding = false;
         for (int l = 0; l < mc.nLayers; l++) anySliding |= mc.isSliding(l);
@@ -331,6 +334,7 @@ final class Scheduler {
             if (s.spec == null && s.pending >= 0) {
                 rowSeq[rows] = s.state;
                 rowTok[rows] = s.pending;
+                rowPrompt[rows] = false;
                 s.stepRows = 1;
                 s.lastRow = rows++;
             }
@@ -344,6 +348,7 @@ final class Scheduler {
             if (snap > s.fed) n = Math.min(n, snap - s.fed);
             for (int i = 0; i < n; i++) {
                 rowSeq[rows] = s.state;
+                rowPrompt[rows] = true;
                 rowTok[rows++] = s.prompt[s.fed + i];
             }
             s.stepRows = n;
@@ -353,7 +358,7 @@ final class Scheduler {
             float[] logits;
             long t0 = System.nanoTime();
             try {
-                logits = lm.decoder.forwardRows(ws, rowSeq, rowTok, rows);
+                logits = lm.decoder.forwardRows(ws, rowSeq, rowTok, rows, rowPrompt);
             } finally {
                 Arrays.fill(rowSeq, 0, rows, null);
             }

@@ -55,8 +55,68 @@ public final class MatMul {
 
     private static final ThreadLocal<Task> TASK = ThreadLocal.withInitial(Task::new);
 
+    /** A thread's {@link #exactRows} mask and the buffers that split a product between exact and 8-bit rows. */
+    private static final class RowContext {
+        boolean[] exact;
+        float[] xa = new float[0], xb = new float[0], ya = new float[0], yb = new float[0];
+    }
+
+    private static final ThreadLocal<RowContext> ROWS = ThreadLocal.withInitial(RowContext::new);
+
+    /**
+     * Marks which activation rows of this thread's following products keep f32 activations whatever their matrix's
+     * {@link ActivationPrecision}: row t when exact[t] (the model marks prompt rows so: prefill is compute-bound,
+     * where the exact tiled kernel is the faster one, and it is more accurate). null, the default: every row
+     * follows its matrix. Returns the previous mask, for the caller to restore.
+     */
+    public static boolean[] exactRows(boolean[] exact) {
+        RowContext c = ROWS.get();
+        boolean[] old = c.exact;
+        c.exact = exact;
+        return old;
+    }
+
+    /** This thread's current {@link #exactRows} mask (null: none). */
+    public static boolean[] exactRows() {
+        return ROWS.get().exact;
+    }
+
     /** y[t*rows + r] = dot(row r of w, x[t*cols ..]) for t in [0, T). */
     public static void matmul(WeightMatrix w, float[] x, int T, float[] y) {
+        if (!(w.quantizesActivations() && w.prepareQ8())) {
+            run(w, x, T, y, false);
+            return;
+        }
+        RowContext c = ROWS.get();
+        boolean[] exact = c.exact;
+        int nExact = 0;
+        if (exact != null && exact.length < T) exact = null; // a mask for other rows: ignore it
+        if (exact != null) for (int t = 0; t < T; t++) if (exact[t]) nExact++;
+        if (nExact == 0 || nExact == T) {
+            run(w, x, T, y, nExact == 0);
+            return;
+        }
+        // a mixed batch (prompt chunks and decode rows together): each group through its own kernel
+        int cols = w.cols(), rows = w.rows(), nq = T - nExact;
+        if (c.xa.length < nExact * cols) c.xa = new float[nExact * cols];
+        if (c.xb.length < nq * cols) c.xb = new float[nq * cols];
+        if (c.ya.length < nExact * rows) c.ya = new float[nExact * rows];
+        if (c.yb.length < nq * rows) c.yb = new float[nq * rows];
+        float[] xa = c.xa, xb = c.xb, ya = c.ya, yb = c.yb;
+        for (int t = 0, a = 0, b = 0; t < T; t++) {
+            if (exact[t]) System.arraycopy(x, t * cols, xa, cols * a++, cols);
+            else System.arraycopy(x, t * cols, xb, cols * b++, cols);
+        }
+        run(w, xa, nExact, ya, false);
+        run(w, xb, nq, yb, true);
+        for (int t = 0, a = 0, b = 0; t < T; t++) {
+            if (exact[t]) System.arraycopy(ya, rows * a++, y, t * rows, rows);
+            else System.arraycopy(yb, rows * b++, y, t * rows, rows);
+        }
+    }
+
+    /** The product of T rows, all with 8-bit activations (q8) or all exact. */
+    private static void run(WeightMatrix w, float[] x, int T, float[] y, boolean q8) {
         final int rows = w.rows();
         int threads = Parallel.global().threads();
         Task task = TASK.get();
@@ -66,7 +126,7 @@ public final class MatMul {
         task.x = x;
         task.y = y;
         task.T = T;
-        if (w.quantizesActivations() && w.prepareQ8()) {
+        if (q8) {
             task.q8 = task.q8Buffer;
             task.q8.quantize(x, T, w.cols(), T > 1);
         }

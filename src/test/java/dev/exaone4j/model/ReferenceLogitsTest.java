@@ -102,6 +102,24 @@ class ReferenceLogitsTest {
         assertThat(agree[0]).as("argmax agreement").isEqualTo(agree[1]);
     }
 
+    /** Prompt rows keep f32 activations whatever the precision: prefill equals the exact model bit for bit. */
+    @ParameterizedTest(name = "{0}: prefill with 8-bit activations is exact")
+    @MethodSource("models")
+    void prefillKeepsPromptRowsExact(String model) throws Exception {
+        Path file = SharedData.require("tiny/" + model).resolve(model + "-Q8_0.gguf");
+        int[] ids = RefLogits.readIds(SharedData.require("tiny/tokens.txt"));
+        float[] exact, prefill, decode;
+        try (Model m = ModelLoader.load(file, ActivationPrecision.F32)) {
+            exact = m.forward(m.newState(64), ids, true).clone();
+        }
+        try (Model m = ModelLoader.load(file, ActivationPrecision.Q8)) {
+            prefill = m.prefill(m.newState(64), ids, true).clone();
+            decode = m.forward(m.newState(64), ids, true).clone();
+        }
+        assertThat(prefill).containsExactly(exact);
+        assertThat(decode).isNotEqualTo(exact);
+    }
+
     static float[] flatten(RefLogits l) {
         int v = l.vocab();
         float[] out = new float[l.rows.length * v];

@@ -44,7 +44,21 @@ class ConcurrencyTest {
 
     @Test
     void sixteenConcurrentStreamsEachEqualTheirSingleClientOutput() throws Exception {
-        try (InferenceServer server = TestServers.start(TestServers.config(TestServers.stories()).withCtx(512).withParallel(CLIENTS, 16))) {
+        sixteenConcurrentStreams(TestServers.stories());
+    }
+
+    /**
+     * The same with Q8_0 weights and 8-bit activations: decode rows (8-bit) and prompt rows (f32) share forward
+     * passes, and every row still computes as it does alone.
+     */
+    @Test
+    void withEightBitActivationsMixedBatchesEqualSingleClientOutput() throws Exception {
+        sixteenConcurrentStreams(dev.exaone4j.testutil.SharedData.require("stories260K/stories260K-Q8_0.gguf"));
+    }
+
+    private void sixteenConcurrentStreams(java.nio.file.Path modelPath) throws Exception {
+        try (InferenceServer server = TestServers.start(TestServers.config(modelPath).withCtx(512).withParallel(CLIENTS, 16)
+                .withActivations(dev.exaone4j.tensor.ActivationPrecision.Q8))) {
             OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(server.baseUrl() + "/v1").apiKey("x").maxRetries(0).build();
             String model = server.modelId();
             String[] alone = new String[CLIENTS];

@@ -133,6 +133,55 @@ class Q8ActivationsTest {
         }
     }
 
+    /** Rows marked exact (prompt rows) compute as with f32 activations, the others with 8 bits, in one batch. */
+    @Test
+    void exactRowsMaskSplitsABatch() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
+        int rows = 40, cols = 256, T = 7;
+        SplittableRandom rnd = new SplittableRandom(3);
+        try (Arena arena = Arena.ofShared()) {
+            long rowBytes = GgmlType.Q8_0.bytesFor(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            float[] w = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
+                Quants.quantize(GgmlType.Q8_0, w, 0, cols, seg, r * rowBytes);
+            }
+            WeightMatrix q8 = new WeightMatrix("w", GgmlType.Q8_0, rows, cols, seg, ActivationPrecision.Q8);
+            WeightMatrix f32 = new WeightMatrix("w", GgmlType.Q8_0, rows, cols, seg, ActivationPrecision.F32);
+            float[] x = new float[T * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            boolean[] mask = {true, false, true, false, false, true, false};
+            float[] y = new float[T * rows];
+            boolean[] previous = MatMul.exactRows(mask);
+            try {
+                q8.matmul(x, T, y);
+            } finally {
+                MatMul.exactRows(previous);
+            }
+            for (int t = 0; t < T; t++) {
+                float[] xt = Arrays.copyOfRange(x, t * cols, (t + 1) * cols), alone = new float[rows];
+                (mask[t] ? f32 : q8).matmul(xt, 1, alone);
+                for (int r = 0; r < rows; r++) {
+                    assertThat(Float.floatToRawIntBits(y[t * rows + r])).as("row %d token %d (exact %s)", r, t, mask[t])
+                            .isEqualTo(Float.floatToRawIntBits(alone[r]));
+                }
+            }
+            // all rows exact: the f32 product itself
+            float[] all = new float[T * rows], ref = new float[T * rows];
+            boolean[] allTrue = new boolean[T];
+            Arrays.fill(allTrue, true);
+            previous = MatMul.exactRows(allTrue);
+            try {
+                q8.matmul(x, T, all);
+            } finally {
+                MatMul.exactRows(previous);
+            }
+            f32.matmul(x, T, ref);
+            assertThat(all).containsExactly(ref);
+        }
+    }
+
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
