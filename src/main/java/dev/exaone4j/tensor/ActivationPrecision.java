@@ -3,7 +3,7 @@ package dev.exaone4j.tensor;
 import java.util.Locale;
 
 /**
- * What a matrix product does with its activations before multiplying them by Q8_0 or Q4_0 weights.
+ * What a matrix product does with its activations before multiplying them by Q8_0, Q4_0 or Q6_K weights.
  *
  * <ul>
  *   <li>{@link #F32}: activations stay f32 and the weights are dequantized exactly; the result is within float
@@ -14,8 +14,9 @@ import java.util.Locale;
  *       each product's relative error is ~5e-3, the logits of a model move ~1e-2 to 1e-1 relative (see the
  *       README's performance section for the measured effect).</li>
  * </ul>
- * Other weight types always compute with f32 activations. Either way a row's result does not depend on how many
- * activation rows a product runs (batch invariance), which keeps speculative decoding and batched serving exact.
+ * Other weight types always compute with f32 activations, and so do rows marked exact with {@link MatMul#exactRows}
+ * (the models mark prompt rows so). Either way a row's result does not depend on how many activation rows a
+ * product runs (batch invariance), which keeps speculative decoding and batched serving exact.
  */
 public enum ActivationPrecision {
     F32,

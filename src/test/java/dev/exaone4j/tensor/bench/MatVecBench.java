@@ -2,7 +2,9 @@ package dev.exaone4j.tensor.bench;
 
 import dev.exaone4j.gguf.GgmlType;
 import dev.exaone4j.quant.Quants;
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.tensor.Kernels;
+import dev.exaone4j.tensor.Q8Activations;
 import dev.exaone4j.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * Decode-path kernels: one activation vector against every row of a matrix (time per whole matrix). {@code dotRows}
  * runs the type's fused kernel ({@code WeightMatrix.dotRow}) on one thread; {@code dequantThenDot} is the generic
  * path those kernels replace (exact scalar dequantization of the row, then the f32 dot) for the same rows;
- * {@code matvec} is the engine's parallel {@code matmul} with T = 1 on all threads.
+ * {@code matvec} is the engine's parallel {@code matmul} with T = 1 on all threads. {@code dotRowsQ8} and
+ * {@code matvecQ8} are the same with 8-bit activations ({@code ActivationPrecision.Q8}: Q8_0, Q4_0, Q6_K; other
+ * types compute as f32 there).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -35,7 +39,8 @@ public class MatVecBench {
     public String shape;
 
     private Arena arena;
-    private WeightMatrix w;
+    private WeightMatrix w, wq8;
+    private final Q8Activations xq8 = new Q8Activations();
     private float[] x, y, row;
 
     @Setup(Level.Trial)
@@ -46,6 +51,9 @@ public class MatVecBench {
         x = BenchWeights.activations(s[1], 2);
         y = new float[s[0]];
         row = new float[s[1]];
+        wq8 = new WeightMatrix(w.name(), w.type(), w.rows(), w.cols(), w.data(), ActivationPrecision.Q8);
+        xq8.quantize(x, 1, s[1], false);
+        wq8.matmul(x, 1, y); // prepares the Q6_K repacking outside the measurement
     }
 
     @TearDown(Level.Trial)
@@ -72,6 +80,19 @@ public class MatVecBench {
     @Benchmark
     public float[] matvec() {
         w.matmul(x, 1, y);
+        return y;
+    }
+
+    @Benchmark
+    public float[] dotRowsQ8() {
+        if (!wq8.quantizesActivations()) return dotRows();
+        for (int r = 0; r < y.length; r++) y[r] = wq8.dotRow(r, xq8, 0);
+        return y;
+    }
+
+    @Benchmark
+    public float[] matvecQ8() {
+        wq8.matmul(x, 1, y);
         return y;
     }
 }
