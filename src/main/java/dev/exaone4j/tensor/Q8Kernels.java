@@ -58,9 +58,7 @@ final class Q8Kernels {
 
     /** 16 shorts, lane i = a_i + b_i, summed pairwise into 8 ints (lane j = p[2j] + p[2j+1]) and made floats. */
     private static FloatVector pairSum(ShortVector p) {
-        IntVector pi = p.reinterpretAsInts();
-        IntVector s = pi.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16).add(pi.lanewise(VectorOperators.ASHR, 16));
-        return (FloatVector) s.convert(VectorOperators.I2F, 0);
+        return (FloatVector) pairInts(p).convert(VectorOperators.I2F, 0);
     }
 
     /** 16 int8 weights at off widened to shorts. */
