@@ -43,8 +43,8 @@ public final class KQuantKernels {
     static final boolean VEC = L == 8 || L == 16;
     private static final VectorSpecies<Byte> BL = VectorSpecies.of(byte.class, VectorShape.forBitSize(VEC ? L * 8 : 64));
     private static final VectorSpecies<Integer> IL = VectorSpecies.of(int.class, F.vectorShape());
-    private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfByte I8 = ValueLayout.JAVA_BYTE;
     /** 0, 1, ..., 31: per-lane bit positions of Q5_0/Q5_1's 32-bit high-bit word. */
     private static final int[] IOTA = new int[32];

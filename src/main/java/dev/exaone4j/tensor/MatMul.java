@@ -22,6 +22,7 @@ public final class MatMul {
         float[] tile = new float[0];
         float[] scales = new float[0];
         float[] tileScales = new float[0];
+        float[] mins = new float[0];
         final float[] out = new float[MR * 2];
     }
 
@@ -157,18 +158,30 @@ public final class MatMul {
         if (sc.tile.length < MR * cols) sc.tile = new float[MR * cols];
         if (sc.scales.length < MR * nb) sc.scales = new float[MR * nb];
         if (sc.tileScales.length < 2 * MR * nb) sc.tileScales = new float[2 * MR * nb];
-        float[] tile = sc.tile, scales = sc.scales, tileScales = sc.tileScales, out = sc.out, xf = q8.f, xd = q8.d;
+        if (sc.mins.length < MR * nb) sc.mins = new float[MR * nb];
+        float[] tile = sc.tile, scales = sc.scales, tileScales = sc.tileScales, mins = sc.mins, out = sc.out, xf = q8.f, xd = q8.d;
+        int[] xsum = q8.sums;
+        boolean offsets = Q8Kernels.hasOffsets(w.type());
         int tb = Math.max(2, Math.min(64, TOKEN_BLOCK_BYTES / (4 * cols))) & ~1;
         for (int t0 = 0; t0 < T; t0 += tb) {
             int t1 = Math.min(T, t0 + tb);
             for (int tl = tileStart; tl < tileEnd; tl++) {
                 int r0 = MR * tl, mr = Math.min(MR, rows - r0);
-                for (int i = 0; i < mr; i++) w.rowToLanes(r0 + i, tile, i * cols, scales, i * nb);
+                for (int i = 0; i < mr; i++) {
+                    w.rowToLanes(r0 + i, tile, i * cols, scales, i * nb);
+                    if (offsets) w.rowOffsets(r0 + i, mins, i * nb);
+                }
                 int t = t0;
                 if (mr == MR) {
                     for (; t + 2 <= t1; t += 2) {
                         Q8Kernels.tileScales(scales, xd, t * nb, nb, tileScales);
                         Q8Kernels.tile3x2(tile, cols, xf, t * cols, cols, tileScales, nb, out);
+                        if (offsets) {
+                            for (int i = 0; i < MR; i++) {
+                                out[2 * i] -= Q8Kernels.offsets(mins, i * nb, xd, xsum, t * nb, nb);
+                                out[2 * i + 1] -= Q8Kernels.offsets(mins, i * nb, xd, xsum, (t + 1) * nb, nb);
+                            }
+                        }
                         for (int i = 0; i < MR; i++) {
                             y[t * rows + r0 + i] = out[2 * i];
                             y[(t + 1) * rows + r0 + i] = out[2 * i + 1];
@@ -177,7 +190,8 @@ public final class MatMul {
                 }
                 for (; t < t1; t++) {
                     for (int i = 0; i < mr; i++) {
-                        y[t * rows + r0 + i] = Q8Kernels.dotLanes(tile, i * cols, scales, i * nb, xf, t * cols, xd, t * nb, nb);
+                        float v = Q8Kernels.dotLanes(tile, i * cols, scales, i * nb, xf, t * cols, xd, t * nb, nb);
+                        y[t * rows + r0 + i] = offsets ? v - Q8Kernels.offsets(mins, i * nb, xd, xsum, t * nb, nb) : v;
                     }
                 }
             }

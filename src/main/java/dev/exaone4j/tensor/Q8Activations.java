@@ -13,6 +13,8 @@ public final class Q8Activations implements Parallel.RangeBody {
     short[] q = new short[0];
     float[] f = new float[0];
     float[] d = new float[0];
+    /** The sum of each block's quantized values (for weights with a per-block offset, Q4_K). */
+    int[] sums = new int[0];
     int rows, cols;
     private float[] src;
     private boolean srcFloats;
@@ -26,7 +28,10 @@ public final class Q8Activations implements Parallel.RangeBody {
         } else if (q.length < n) {
             q = new short[n];
         }
-        if (d.length < n / 32) d = new float[n / 32];
+        if (d.length < n / 32) {
+            d = new float[n / 32];
+            sums = new int[n / 32];
+        }
         this.rows = T;
         this.cols = cols;
         int blocks = n / 32;
@@ -52,6 +57,7 @@ public final class Q8Activations implements Parallel.RangeBody {
     private void quantizeBlocks(float[] x, int b0, int b1, boolean floats) {
         short[] q = this.q;
         float[] f = this.f, d = this.d;
+        int[] sums = this.sums;
         for (int b = b0; b < b1; b++) {
             int o = 32 * b;
             float amax = 0;
@@ -59,12 +65,15 @@ public final class Q8Activations implements Parallel.RangeBody {
             float scale = amax / 127f;
             float inv = scale != 0 ? 1f / scale : 0f;
             d[b] = scale;
+            int sum = 0;
             for (int j = 0; j < 32; j++) {
                 int v = Math.round(x[o + j] * inv);
                 v = Math.max(-127, Math.min(127, v));
+                sum += v;
                 if (floats) f[o + Q8Kernels.LANE_SLOT[j]] = v;
                 else q[o + j] = (short) v;
             }
+            sums[b] = sum;
         }
     }
 }

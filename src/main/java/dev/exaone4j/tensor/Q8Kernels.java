@@ -48,7 +48,7 @@ final class Q8Kernels {
 
     /** The weight types these kernels compute. */
     static boolean handles(GgmlType t) {
-        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q6_K;
+        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q6_K || t == GgmlType.Q4_K;
     }
 
     /** Sum of the 8 lanes in a fixed pairwise order (the order of {@link Kernels#sum} for 8 lanes). */
@@ -163,10 +163,92 @@ final class Q8Kernels {
         }
     }
 
-    /** dot of a Q8_0 / Q4_0 row with quantized activation row t (Q6_K rows go through {@link Q6Repacked}). */
+    /**
+     * dot(Q4_K row at off, quantized x[xo..xo+n)): super-blocks {f16 d, f16 dmin, scales[12], qs[128]}, sub-block s
+     * (32 elements) the low (s even) or high nibbles of qs[32 (s / 2) ..], value d sc_s q - dmin m_s. The scaled
+     * part goes through the lanes like the other types (block scale d sc_s, exact in f32); the offsets add up to
+     * corr = sum over blocks of (dmin m_s) (d_x sum_x), in block order, and the result is sum8(acc) - corr.
+     */
+    static float dotQ4_K(MemorySegment w, long off, byte[] sm, int smo, short[] xq, float[] xd, int[] xsum, int xo, int n) {
+        FloatVector acc = FloatVector.zero(F8);
+        float corr = 0;
+        int db = xo >> 5;
+        for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+            long bo = off + 144L * sb;
+            float d = Kernels.f16(w, bo), dmin = Kernels.f16(w, bo + 2);
+            for (int g = 0; g < 4; g++) {                       // sub-blocks 2g (low nibbles) and 2g + 1 (high) of qs[32g ..]
+                int b = db + 8 * sb + 2 * g, xb = xo + 256 * sb + 64 * g, s = smo + 16 * sb + 4 * g;
+                ShortVector q0 = zx16(w, bo + 16 + 32 * g), q1 = zx16(w, bo + 32 + 32 * g);
+                ShortVector p = q0.and((short) 15).mul(ShortVector.fromArray(S16, xq, xb))
+                        .add(q1.and((short) 15).mul(ShortVector.fromArray(S16, xq, xb + 16)));
+                acc = pairSum(p).fma(FloatVector.broadcast(F8, d * sm[s] * xd[b]), acc);
+                corr += dmin * sm[s + 1] * (xd[b] * xsum[b]);
+                p = q0.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S16, xq, xb + 32))
+                        .add(q1.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(S16, xq, xb + 48)));
+                acc = pairSum(p).fma(FloatVector.broadcast(F8, d * sm[s + 2] * xd[b + 1]), acc);
+                corr += dmin * sm[s + 3] * (xd[b + 1] * xsum[b + 1]);
+            }
+        }
+        return sum8(acc) - corr;
+    }
+
+    /** dotQ4_K against quantized activation row t, with the row's unpacked scales at sm[smo ..]. */
+    static float dotQ4_K(MemorySegment w, long off, byte[] sm, int smo, Q8Activations x, int t) {
+        return dotQ4_K(w, off, sm, smo, x.q, x.d, x.sums, t * x.cols, x.cols);
+    }
+
+    /**
+     * The 6-bit scale and min of every block of 32 of a Q4_K matrix (rows of rowBytes at w), unpacked from their
+     * 12-byte packing: out[(r * n / 32 + b) * 2] = scale, [.. + 1] = min.
+     */
+    static byte[] unpackQ4KScales(MemorySegment w, long rowBytes, int rows, int n) {
+        byte[] out = new byte[rows * (n / 16)];
+        for (int r = 0; r < rows; r++) {
+            for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+                long bo = rowBytes * r + 144L * sb;
+                long slo = w.get(KQuantKernels.I64, bo + 4);
+                int shi = w.get(KQuantKernels.I32, bo + 12);
+                int o = r * (n / 16) + 16 * sb;
+                for (int s = 0; s < 8; s++) {
+                    out[o + 2 * s] = (byte) KQuantKernels.scaleK(s, slo, shi);
+                    out[o + 2 * s + 1] = (byte) KQuantKernels.minK(s, slo, shi);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether the type's blocks have an offset (a min) besides the scale: then products subtract {@link #offsets}. */
+    static boolean hasOffsets(GgmlType t) {
+        return t == GgmlType.Q4_K;
+    }
+
+    /** The offset of each block of 32 of a Q4_K row (dmin m_s) into mins[mo ..]. */
+    static void rowOffsets(MemorySegment w, long off, float[] mins, int mo, int n) {
+        for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+            long bo = off + 144L * sb;
+            float dmin = Kernels.f16(w, bo + 2);
+            long slo = w.get(KQuantKernels.I64, bo + 4);
+            int shi = w.get(KQuantKernels.I32, bo + 12);
+            for (int s = 0; s < 8; s++) mins[mo + 8 * sb + s] = dmin * KQuantKernels.minK(s, slo, shi);
+        }
+    }
+
+    /** corr = sum over blocks b of mins[mo + b] * (xd[xdo + b] * xsum[xdo + b]), in block order (see {@link #dotQ4_K}). */
+    static float offsets(float[] mins, int mo, float[] xd, int[] xsum, int xdo, int nb) {
+        float corr = 0;
+        for (int b = 0; b < nb; b++) corr += mins[mo + b] * (xd[xdo + b] * xsum[xdo + b]);
+        return corr;
+    }
+
+    /** dot of a Q8_0 / Q4_0 row with quantized activation row t (Q6_K and Q4_K rows need their unpacked parts). */
     static float dot(GgmlType type, MemorySegment w, long off, Q8Activations x, int t) {
         int n = x.cols;
-        return type == GgmlType.Q8_0 ? dotQ8_0(w, off, x.q, x.d, t * n, n) : dotQ4_0(w, off, x.q, x.d, t * n, n);
+        return switch (type) {
+            case Q8_0 -> dotQ8_0(w, off, x.q, x.d, t * n, n);
+            case Q4_0 -> dotQ4_0(w, off, x.q, x.d, t * n, n);
+            default -> throw new IllegalArgumentException(type + " rows go through their WeightMatrix");
+        };
     }
 
     /** Stores the 16 shorts a (elements e..e+16 of a block, e = 0 or 16) in lane order at dst[o + 2e/16*8 ...]. */
@@ -181,6 +263,25 @@ final class Q8Kernels {
      * the scale of each block of 32 into scales[sOff ..].
      */
     static void rowToLanes(GgmlType type, MemorySegment w, long off, float[] dst, int dOff, float[] scales, int sOff, int n) {
+        if (type == GgmlType.Q4_K) {
+            for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+                long bo = off + 144L * sb;
+                float d = Kernels.f16(w, bo);
+                long slo = w.get(KQuantKernels.I64, bo + 4);
+                int shi = w.get(KQuantKernels.I32, bo + 12);
+                for (int g = 0; g < 4; g++) {
+                    int o = dOff + 256 * sb + 64 * g, b = sOff + 8 * sb + 2 * g;
+                    ShortVector q0 = zx16(w, bo + 16 + 32 * g), q1 = zx16(w, bo + 32 + 32 * g);
+                    storeLanes(q0.and((short) 15), dst, o);
+                    storeLanes(q1.and((short) 15), dst, o + 16);
+                    storeLanes(q0.lanewise(VectorOperators.LSHR, 4), dst, o + 32);
+                    storeLanes(q1.lanewise(VectorOperators.LSHR, 4), dst, o + 48);
+                    scales[b] = d * KQuantKernels.scaleK(2 * g, slo, shi);
+                    scales[b + 1] = d * KQuantKernels.scaleK(2 * g + 1, slo, shi);
+                }
+            }
+            return;
+        }
         for (int b = 0, nb = n >> 5; b < nb; b++) {
             int o = dOff + 32 * b;
             if (type == GgmlType.Q8_0) {

@@ -20,6 +20,7 @@ public final class WeightMatrix {
     private final long rowBytes;
     private final ActivationPrecision activations;
     private volatile Q6Repacked repacked;
+    private volatile byte[] q4kScales;
     /** Set when the Q6_K repacking did not fit the heap: the matrix then computes with f32 activations for good. */
     private volatile boolean repackFailed;
 
@@ -92,10 +93,27 @@ public final class WeightMatrix {
         };
     }
 
-    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q6_K only). */
+    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q6_K / Q4_K only). */
     public float dotRow(int r, Q8Activations x, int t) {
         if (type == GgmlType.Q6_K) return q6Repacked().dot(r, x, t);
+        if (type == GgmlType.Q4_K) return Q8Kernels.dotQ4_K(data, rowBytes * r, q4kScales(), r * (cols / 16), x, t);
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
+    }
+
+    /** Q4_K: the 6-bit scale and min of every block of 32, unpacked once (2 bytes per block, on the heap). */
+    private byte[] q4kScales() {
+        byte[] p = q4kScales;
+        if (p == null) {
+            synchronized (this) {
+                p = q4kScales;
+                if (p == null) {
+                    long n = (long) rows * (cols / 16);
+                    if (n > Integer.MAX_VALUE - 16) throw new OutOfMemoryError("more than 2^31 Q4_K scales");
+                    q4kScales = p = Q8Kernels.unpackQ4KScales(data, rowBytes, rows, cols);
+                }
+            }
+        }
+        return p;
     }
 
     /** The Q6_K matrix repacked for Q8 products, made on first use. */
@@ -111,18 +129,20 @@ public final class WeightMatrix {
     }
 
     /**
-     * Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking); false when it cannot (the
-     * heap is too small for the repacked copy: the matrix falls back to f32 activations, with one warning).
+     * Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking, the Q4_K scales); false
+     * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
-        if (type != GgmlType.Q6_K) return true;
+        if (type != GgmlType.Q6_K && type != GgmlType.Q4_K) return true;
         try {
-            q6Repacked();
+            if (type == GgmlType.Q6_K) q6Repacked();
+            else q4kScales();
             return true;
         } catch (OutOfMemoryError e) {
             repackFailed = true;
-            System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the 8-bit repacking of this Q6_K matrix ("
-                    + (rows * (long) cols * 17 / 16 >> 20) + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
+            long mib = (type == GgmlType.Q6_K ? rows * (long) cols * 17 / 16 : rows * (long) cols / 16) >> 20;
+            System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the 8-bit repacking of this " + type
+                    + " matrix (" + mib + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
             return false;
         }
     }
@@ -134,6 +154,11 @@ public final class WeightMatrix {
             return;
         }
         Q8Kernels.rowToLanes(type, data, rowBytes * r, dst, dstOff, scales, scalesOff, cols);
+    }
+
+    /** The per-block offsets of row r for Q8 products (Q4_K; see {@link Q8Kernels#offsets}). */
+    void rowOffsets(int r, float[] mins, int minsOff) {
+        Q8Kernels.rowOffsets(data, rowBytes * r, mins, minsOff, cols);
     }
 
     /** Dequantizes row r into dst[dstOff..dstOff+cols). */

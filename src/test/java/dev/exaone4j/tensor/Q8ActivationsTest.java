@@ -21,28 +21,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class Q8ActivationsTest {
     /** Reference: sum over blocks of d_w * d_x * (integer dot of the block), in f64, with x quantized as specified. */
-    static double reference(GgmlType type, float[] wq, float[] wd, float[] x, int xo, int cols) {
+    static double reference(GgmlType type, float[] wq, float[] wd, float[] wmin, float[] x, int xo, int cols) {
         double s = 0;
         for (int b = 0; b < cols / 32; b++) {
             float amax = 0;
             for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[xo + 32 * b + j]));
             float d = amax / 127f;
             float inv = d != 0 ? 1f / d : 0f;
-            long isum = 0;
+            long isum = 0, xsum = 0;
             for (int j = 0; j < 32; j++) {
                 long q = Math.max(-127, Math.min(127, Math.round(x[xo + 32 * b + j] * inv)));
                 isum += q * (long) wq[32 * b + j];
+                xsum += q;
             }
-            s += (double) wd[b] * d * isum;
+            s += (double) wd[b] * d * isum - (double) wmin[b] * d * xsum;
         }
         return s;
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q6_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q6_K", "Q4_K"})
     void matchesTheScalarDefinitionAndIsBatchInvariant(GgmlType type) {
         org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
-        int rows = 25, cols = type == GgmlType.Q6_K ? 512 : 320;
+        int rows = 25, cols = type.blockSize == 256 ? 512 : 320;
         SplittableRandom rnd = new SplittableRandom(7 + type.id);
         try (Arena arena = Arena.ofShared()) {
             long rowBytes = type.bytesFor(cols);
@@ -75,9 +76,9 @@ class Q8ActivationsTest {
                 for (int r = 0; r < rows; r++) {
                     assertThat(Float.floatToRawIntBits(single[r])).as("%s T=1 vs T=%d, row %d token %d", type, T, r, t)
                             .isEqualTo(Float.floatToRawIntBits(batched[t * rows + r]));
-                    float[] wq = new float[cols], wd = new float[cols / 32];
-                    integerRow(type, seg, r * rowBytes, wq, wd, cols);
-                    double ref = reference(type, wq, wd, x, t * cols, cols);
+                    float[] wq = new float[cols], wd = new float[cols / 32], wmin = new float[cols / 32];
+                    integerRow(type, seg, r * rowBytes, wq, wd, wmin, cols);
+                    double ref = reference(type, wq, wd, wmin, x, t * cols, cols);
                     assertThat((double) single[r]).as("%s row %d token %d vs the scalar definition", type, r, t)
                             .isCloseTo(ref, org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref)) + 1e-4 * norm(wq, wd, xt)));
                     errNum += Math.pow(single[r] - exactOut[t * rows + r], 2);
@@ -97,7 +98,28 @@ class Q8ActivationsTest {
     }
 
     /** The row's integer values and block scales, read straight from the GGUF block layout. */
-    private static void integerRow(GgmlType type, MemorySegment seg, long off, float[] wq, float[] wd, int cols) {
+    private static void integerRow(GgmlType type, MemorySegment seg, long off, float[] wq, float[] wd, float[] wmin, int cols) {
+        if (type == GgmlType.Q4_K) {
+            // ggml's layout: per 256 {f16 d, f16 dmin, 6-bit scales and mins packed in 12 bytes, qs[128]}; sub-block s
+            // is the low (s even) or high nibbles of qs[32 (s / 2) ..], value d * sc * q - dmin * m
+            for (int sb = 0; sb < cols / 256; sb++) {
+                long bo = off + 144L * sb;
+                float d = Float.float16ToFloat(seg.get(Kernels.I16, bo)), dmin = Float.float16ToFloat(seg.get(Kernels.I16, bo + 2));
+                int[] sc = new int[12];
+                for (int i = 0; i < 12; i++) sc[i] = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 4 + i) & 0xff;
+                for (int s = 0; s < 8; s++) {
+                    int scale = s < 4 ? sc[s] & 63 : (sc[s + 4] & 15) | ((sc[s - 4] >> 6) << 4);
+                    int min = s < 4 ? sc[s + 4] & 63 : (sc[s + 4] >> 4) | ((sc[s] >> 6) << 4);
+                    wd[8 * sb + s] = d * scale;
+                    wmin[8 * sb + s] = dmin * min;
+                    for (int l = 0; l < 32; l++) {
+                        int q = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 16 + 32 * (s / 2) + l) & 0xff;
+                        wq[256 * sb + 32 * s + l] = (s % 2 == 0) ? q & 15 : q >> 4;
+                    }
+                }
+            }
+            return;
+        }
         if (type == GgmlType.Q6_K) {
             // ggml's layout: per 256 {ql[128], qh[64], int8 scales[16], f16 d}; halves of 128, groups of 32
             for (int sb = 0; sb < cols / 256; sb++) {
@@ -185,9 +207,9 @@ class Q8ActivationsTest {
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(GgmlType.Q4_K.bytesFor(256) * 2L, 64);
+            MemorySegment seg = arena.allocate(GgmlType.Q5_K.bytesFor(256) * 2L, 64);
             assertThat(new WeightMatrix("w", GgmlType.F16, 2, 64, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
-            assertThat(new WeightMatrix("w", GgmlType.Q4_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
+            assertThat(new WeightMatrix("w", GgmlType.Q5_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
         }
     }
 
