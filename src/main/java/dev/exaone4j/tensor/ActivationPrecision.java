@@ -3,7 +3,7 @@ package dev.exaone4j.tensor;
 import java.util.Locale;
 
 /**
- * What a matrix product does with its activations before multiplying them by Q8_0, Q4_0 or Q6_K weights.
+ * What a matrix product does with its activations before multiplying them by Q8_0, Q4_0, Q4_K or Q6_K weights.
  *
  * <ul>
  *   <li>{@link #F32}: activations stay f32 and the weights are dequantized exactly; the result is within float

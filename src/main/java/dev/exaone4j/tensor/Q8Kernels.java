@@ -13,8 +13,8 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
- * ({@link Q8Activations}), in 256-bit vectors; and Q6_K rows (the output matrix of most llama.cpp mixes) once
- * repacked to int8 ({@link Q6Repacked}).
+ * ({@link Q8Activations}), in 256-bit vectors; Q4_K rows with their 6-bit scales unpacked once; and Q6_K rows
+ * (the output matrix of most llama.cpp mixes) once repacked to int8 ({@link Q6Repacked}).
  *
  * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
  * weights and activations are summed exactly into 8 integer lanes, lane j holding the elements
