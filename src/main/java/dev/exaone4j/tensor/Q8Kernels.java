@@ -48,7 +48,7 @@ final class Q8Kernels {
 
     /** The weight types these kernels compute. */
     static boolean handles(GgmlType t) {
-        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q6_K || t == GgmlType.Q4_K;
+        return t == GgmlType.Q8_0 || t == GgmlType.Q4_0 || t == GgmlType.Q6_K || t == GgmlType.Q4_K || t == GgmlType.Q5_K;
     }
 
     /** Sum of the 8 lanes in a fixed pairwise order (the order of {@link Kernels#sum} for 8 lanes). */
@@ -192,20 +192,47 @@ final class Q8Kernels {
         return sum8(acc) - corr;
     }
 
-    /** dotQ4_K against quantized activation row t, with the row's unpacked scales at sm[smo ..]. */
-    static float dotQ4_K(MemorySegment w, long off, byte[] sm, int smo, Q8Activations x, int t) {
-        return dotQ4_K(w, off, sm, smo, x.q, x.d, x.sums, t * x.cols, x.cols);
+    /**
+     * dot(Q5_K row at off, quantized x[xo..xo+n)): super-blocks {f16 d, f16 dmin, scales[12], qh[32], qs[128]}; as
+     * Q4_K, with bit s of qh[l] adding 16 to element l of sub-block s.
+     */
+    static float dotQ5_K(MemorySegment w, long off, byte[] sm, int smo, short[] xq, float[] xd, int[] xsum, int xo, int n) {
+        FloatVector acc = FloatVector.zero(F8);
+        float corr = 0;
+        int db = xo >> 5;
+        for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
+            long bo = off + 176L * sb;
+            float d = Kernels.f16(w, bo), dmin = Kernels.f16(w, bo + 2);
+            for (int s = 0; s < 8; s++) {                       // sub-block s: nibble s & 1 of qs[32 (s / 2) ..], bit s of qh
+                int b = db + 8 * sb + s, xb = xo + 256 * sb + 32 * s, k = smo + 16 * sb + 2 * s, ns = (s & 1) << 2;
+                long qs = bo + 48 + 32 * (s >> 1);
+                ShortVector e0 = zx16(w, qs).lanewise(VectorOperators.LSHR, ns).and((short) 15)
+                        .or(zx16(w, bo + 16).lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, s).and((short) 16));
+                ShortVector e1 = zx16(w, qs + 16).lanewise(VectorOperators.LSHR, ns).and((short) 15)
+                        .or(zx16(w, bo + 32).lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.LSHR, s).and((short) 16));
+                ShortVector p = e0.mul(ShortVector.fromArray(S16, xq, xb)).add(e1.mul(ShortVector.fromArray(S16, xq, xb + 16)));
+                acc = pairSum(p).fma(FloatVector.broadcast(F8, d * sm[k] * xd[b]), acc);
+                corr += dmin * sm[k + 1] * (xd[b] * xsum[b]);
+            }
+        }
+        return sum8(acc) - corr;
+    }
+
+    /** The Q4_K or Q5_K product against quantized activation row t, with the row's unpacked scales at sm[smo ..]. */
+    static float dotK(GgmlType type, MemorySegment w, long off, byte[] sm, int smo, Q8Activations x, int t) {
+        return type == GgmlType.Q4_K ? dotQ4_K(w, off, sm, smo, x.q, x.d, x.sums, t * x.cols, x.cols)
+                : dotQ5_K(w, off, sm, smo, x.q, x.d, x.sums, t * x.cols, x.cols);
     }
 
     /**
-     * The 6-bit scale and min of every block of 32 of a Q4_K matrix (rows of rowBytes at w), unpacked from their
-     * 12-byte packing: out[(r * n / 32 + b) * 2] = scale, [.. + 1] = min.
+     * The 6-bit scale and min of every block of 32 of a Q4_K or Q5_K matrix (rows of rowBytes at w, super-blocks
+     * of blockBytes with the 12 packed bytes at 4), unpacked: out[(r * n / 32 + b) * 2] = scale, [.. + 1] = min.
      */
-    static byte[] unpackQ4KScales(MemorySegment w, long rowBytes, int rows, int n) {
+    static byte[] unpackKScales(MemorySegment w, long rowBytes, int blockBytes, int rows, int n) {
         byte[] out = new byte[rows * (n / 16)];
         for (int r = 0; r < rows; r++) {
             for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
-                long bo = rowBytes * r + 144L * sb;
+                long bo = rowBytes * r + (long) blockBytes * sb;
                 long slo = w.get(KQuantKernels.I64, bo + 4);
                 int shi = w.get(KQuantKernels.I32, bo + 12);
                 int o = r * (n / 16) + 16 * sb;
@@ -220,13 +247,13 @@ final class Q8Kernels {
 
     /** Whether the type's blocks have an offset (a min) besides the scale: then products subtract {@link #offsets}. */
     static boolean hasOffsets(GgmlType t) {
-        return t == GgmlType.Q4_K;
+        return t == GgmlType.Q4_K || t == GgmlType.Q5_K;
     }
 
-    /** The offset of each block of 32 of a Q4_K row (dmin m_s) into mins[mo ..]. */
-    static void rowOffsets(MemorySegment w, long off, float[] mins, int mo, int n) {
+    /** The offset of each block of 32 of a Q4_K / Q5_K row (dmin m_s; super-blocks of blockBytes) into mins[mo ..]. */
+    static void rowOffsets(MemorySegment w, long off, int blockBytes, float[] mins, int mo, int n) {
         for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
-            long bo = off + 144L * sb;
+            long bo = off + (long) blockBytes * sb;
             float dmin = Kernels.f16(w, bo + 2);
             long slo = w.get(KQuantKernels.I64, bo + 4);
             int shi = w.get(KQuantKernels.I32, bo + 12);
@@ -263,19 +290,25 @@ final class Q8Kernels {
      * the scale of each block of 32 into scales[sOff ..].
      */
     static void rowToLanes(GgmlType type, MemorySegment w, long off, float[] dst, int dOff, float[] scales, int sOff, int n) {
-        if (type == GgmlType.Q4_K) {
+        if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) {
+            boolean five = type == GgmlType.Q5_K;
+            int blockBytes = five ? 176 : 144, qs = five ? 48 : 16;
             for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
-                long bo = off + 144L * sb;
+                long bo = off + (long) blockBytes * sb;
                 float d = Kernels.f16(w, bo);
                 long slo = w.get(KQuantKernels.I64, bo + 4);
                 int shi = w.get(KQuantKernels.I32, bo + 12);
+                ShortVector h0 = zx16(w, bo + 16).lanewise(VectorOperators.LSHL, 4), h1 = zx16(w, bo + 32).lanewise(VectorOperators.LSHL, 4);
+                if (!five) h0 = h1 = h0.and((short) 0);
                 for (int g = 0; g < 4; g++) {
                     int o = dOff + 256 * sb + 64 * g, b = sOff + 8 * sb + 2 * g;
-                    ShortVector q0 = zx16(w, bo + 16 + 32 * g), q1 = zx16(w, bo + 32 + 32 * g);
-                    storeLanes(q0.and((short) 15), dst, o);
-                    storeLanes(q1.and((short) 15), dst, o + 16);
-                    storeLanes(q0.lanewise(VectorOperators.LSHR, 4), dst, o + 32);
-                    storeLanes(q1.lanewise(VectorOperators.LSHR, 4), dst, o + 48);
+                    ShortVector q0 = zx16(w, bo + qs + 32 * g), q1 = zx16(w, bo + qs + 16 + 32 * g);
+                    storeLanes(q0.and((short) 15).or(h0.and((short) 16)), dst, o);
+                    storeLanes(q1.and((short) 15).or(h1.and((short) 16)), dst, o + 16);
+                    storeLanes(q0.lanewise(VectorOperators.LSHR, 4).or(h0.lanewise(VectorOperators.LSHR, 1).and((short) 16)), dst, o + 32);
+                    storeLanes(q1.lanewise(VectorOperators.LSHR, 4).or(h1.lanewise(VectorOperators.LSHR, 1).and((short) 16)), dst, o + 48);
+                    h0 = h0.lanewise(VectorOperators.LSHR, 2);
+                    h1 = h1.lanewise(VectorOperators.LSHR, 2);
                     scales[b] = d * KQuantKernels.scaleK(2 * g, slo, shi);
                     scales[b + 1] = d * KQuantKernels.scaleK(2 * g + 1, slo, shi);
                 }

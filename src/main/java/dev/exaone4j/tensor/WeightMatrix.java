@@ -20,7 +20,7 @@ public final class WeightMatrix {
     private final long rowBytes;
     private final ActivationPrecision activations;
     private volatile Q6Repacked repacked;
-    private volatile byte[] q4kScales;
+    private volatile byte[] kScales;
     /** Set when the Q6_K repacking did not fit the heap: the matrix then computes with f32 activations for good. */
     private volatile boolean repackFailed;
 
@@ -93,23 +93,23 @@ public final class WeightMatrix {
         };
     }
 
-    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q6_K / Q4_K only). */
+    /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K only). */
     public float dotRow(int r, Q8Activations x, int t) {
         if (type == GgmlType.Q6_K) return q6Repacked().dot(r, x, t);
-        if (type == GgmlType.Q4_K) return Q8Kernels.dotQ4_K(data, rowBytes * r, q4kScales(), r * (cols / 16), x, t);
+        if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) return Q8Kernels.dotK(type, data, rowBytes * r, kScales(), r * (cols / 16), x, t);
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
 
-    /** Q4_K: the 6-bit scale and min of every block of 32, unpacked once (2 bytes per block, on the heap). */
-    private byte[] q4kScales() {
-        byte[] p = q4kScales;
+    /** Q4_K / Q5_K: the 6-bit scale and min of every block of 32, unpacked once (2 bytes per block, on the heap). */
+    private byte[] kScales() {
+        byte[] p = kScales;
         if (p == null) {
             synchronized (this) {
-                p = q4kScales;
+                p = kScales;
                 if (p == null) {
                     long n = (long) rows * (cols / 16);
-                    if (n > Integer.MAX_VALUE - 16) throw new OutOfMemoryError("more than 2^31 Q4_K scales");
-                    q4kScales = p = Q8Kernels.unpackQ4KScales(data, rowBytes, rows, cols);
+                    if (n > Integer.MAX_VALUE - 16) throw new OutOfMemoryError("more than 2^31 " + type + " scales");
+                    kScales = p = Q8Kernels.unpackKScales(data, rowBytes, type == GgmlType.Q5_K ? 176 : 144, rows, cols);
                 }
             }
         }
@@ -129,14 +129,14 @@ public final class WeightMatrix {
     }
 
     /**
-     * Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking, the Q4_K scales); false
+     * Prepares what Q8 products need before a parallel loop uses it (the Q6_K repacking, the Q4_K / Q5_K scales); false
      * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
-        if (type != GgmlType.Q6_K && type != GgmlType.Q4_K) return true;
+        if (type != GgmlType.Q6_K && type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
         try {
             if (type == GgmlType.Q6_K) q6Repacked();
-            else q4kScales();
+            else kScales();
             return true;
         } catch (OutOfMemoryError e) {
             repackFailed = true;
@@ -156,9 +156,9 @@ public final class WeightMatrix {
         Q8Kernels.rowToLanes(type, data, rowBytes * r, dst, dstOff, scales, scalesOff, cols);
     }
 
-    /** The per-block offsets of row r for Q8 products (Q4_K; see {@link Q8Kernels#offsets}). */
+    /** The per-block offsets of row r for Q8 products (Q4_K / Q5_K; see {@link Q8Kernels#offsets}). */
     void rowOffsets(int r, float[] mins, int minsOff) {
-        Q8Kernels.rowOffsets(data, rowBytes * r, mins, minsOff, cols);
+        Q8Kernels.rowOffsets(data, rowBytes * r, type == GgmlType.Q5_K ? 176 : 144, mins, minsOff, cols);
     }
 
     /** Dequantizes row r into dst[dstOff..dstOff+cols). */

@@ -32,7 +32,7 @@ class QuantizedModelLogitsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"Q8_0", "Q6_K", "Q4_0", "Q4_K", "Q4_K_M"})
+    @ValueSource(strings = {"Q8_0", "Q6_K", "Q4_0", "Q4_K", "Q4_K_M", "Q5_K", "Q5_K_M"})
     void q8ActivationsStayWithinTheirTolerance(String type) throws Exception {
         int[] ids = RefLogits.readIds(SharedData.require("quant/tokens.txt"));
         java.nio.file.Path file = SharedData.require("quant/gguf/quantref-exaone4-" + type + ".gguf");

@@ -40,7 +40,7 @@ class Q8ActivationsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q6_K", "Q4_K"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q6_K", "Q4_K", "Q5_K"})
     void matchesTheScalarDefinitionAndIsBatchInvariant(GgmlType type) {
         org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
         int rows = 25, cols = type.blockSize == 256 ? 512 : 320;
@@ -99,11 +99,13 @@ class Q8ActivationsTest {
 
     /** The row's integer values and block scales, read straight from the GGUF block layout. */
     private static void integerRow(GgmlType type, MemorySegment seg, long off, float[] wq, float[] wd, float[] wmin, int cols) {
-        if (type == GgmlType.Q4_K) {
-            // ggml's layout: per 256 {f16 d, f16 dmin, 6-bit scales and mins packed in 12 bytes, qs[128]}; sub-block s
-            // is the low (s even) or high nibbles of qs[32 (s / 2) ..], value d * sc * q - dmin * m
+        if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) {
+            // ggml's layout: per 256 {f16 d, f16 dmin, 6-bit scales and mins packed in 12 bytes, [Q5_K: qh[32]],
+            // qs[128]}; sub-block s is the low (s even) or high nibbles of qs[32 (s / 2) ..] (Q5_K: plus 16 where
+            // bit s of qh[l] is set), value d * sc * q - dmin * m
+            boolean five = type == GgmlType.Q5_K;
             for (int sb = 0; sb < cols / 256; sb++) {
-                long bo = off + 144L * sb;
+                long bo = off + (five ? 176L : 144L) * sb;
                 float d = Float.float16ToFloat(seg.get(Kernels.I16, bo)), dmin = Float.float16ToFloat(seg.get(Kernels.I16, bo + 2));
                 int[] sc = new int[12];
                 for (int i = 0; i < 12; i++) sc[i] = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 4 + i) & 0xff;
@@ -113,8 +115,9 @@ class Q8ActivationsTest {
                     wd[8 * sb + s] = d * scale;
                     wmin[8 * sb + s] = dmin * min;
                     for (int l = 0; l < 32; l++) {
-                        int q = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 16 + 32 * (s / 2) + l) & 0xff;
-                        wq[256 * sb + 32 * s + l] = (s % 2 == 0) ? q & 15 : q >> 4;
+                        int q = seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + (five ? 48 : 16) + 32 * (s / 2) + l) & 0xff;
+                        int high = five && ((seg.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bo + 16 + l) >> s) & 1) != 0 ? 16 : 0;
+                        wq[256 * sb + 32 * s + l] = ((s % 2 == 0) ? q & 15 : q >> 4) + high;
                     }
                 }
             }
@@ -207,9 +210,9 @@ class Q8ActivationsTest {
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment seg = arena.allocate(GgmlType.Q5_K.bytesFor(256) * 2L, 64);
+            MemorySegment seg = arena.allocate(GgmlType.Q6_K.bytesFor(256) * 2L, 64);
             assertThat(new WeightMatrix("w", GgmlType.F16, 2, 64, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
-            assertThat(new WeightMatrix("w", GgmlType.Q5_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
+            assertThat(new WeightMatrix("w", GgmlType.Q3_K, 2, 256, seg, ActivationPrecision.Q8).quantizesActivations()).isFalse();
         }
     }
 
