@@ -6,8 +6,10 @@ package dev.exaone4j.tensor;
  * the weight rows are taken three at a time and the tokens in blocks whose activations stay in the L2 cache: for
  * each token block the three rows are dequantized (vectorized) into a per-thread tile and multiplied against two
  * tokens at a time by a register-blocked 3x2 micro-kernel ({@link Kernels#dot3x2}). Every output equals
- * {@link WeightMatrix#dotRow} bit for bit (see {@link Kernels}). Nothing is allocated per call once a thread's
- * buffers have grown to the matrix width.
+ * {@link WeightMatrix#dotRow} bit for bit (see {@link Kernels}). A matrix with {@link ActivationPrecision#Q8} first
+ * quantizes the activation rows ({@link Q8Activations}) and runs the {@link Q8Kernels} the same two ways, again bit
+ * for bit alike; rows marked with {@link #exactRows} (prompt rows) take the f32 path even then. Nothing is allocated
+ * per call once a thread's buffers have grown to the matrix width.
  */
 public final class MatMul {
     private MatMul() {}
