@@ -34,6 +34,11 @@ public enum ActivationPrecision {
         };
     }
 
+    /** Whether this CPU runs the 8-bit kernels (256-bit vectors); without them {@link #Q8} computes as {@link #F32}. */
+    public static boolean q8Available() {
+        return Q8Kernels.SUPPORTED;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

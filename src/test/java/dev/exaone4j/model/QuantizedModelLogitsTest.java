@@ -45,7 +45,8 @@ class QuantizedModelLogitsTest {
         }
         RefLogits ref = RefLogits.read(SharedData.require("quant/logits/quantref-exaone4-" + type + ".ref-f64-deq.txt"));
         System.out.printf("[q8 activations] quantref %s: rel %.3g (exact path %.3g)%n", type, ref.rel(q8), ref.rel(exact));
-        assertThat(ref.rel(q8)).as("rel error with 8-bit activations").isLessThanOrEqualTo(1e-1).isGreaterThan(ref.rel(exact));
+        assertThat(ref.rel(q8)).as("rel error with 8-bit activations").isLessThanOrEqualTo(1e-1);
+        if (ActivationPrecision.q8Available()) assertThat(ref.rel(q8)).as("the 8-bit path ran").isGreaterThan(ref.rel(exact));
         int[] agree = ref.argmaxAgreement(q8, 0.5);
         assertThat(agree[0]).isGreaterThanOrEqualTo((int) Math.ceil(agree[1] * 0.85));
     }

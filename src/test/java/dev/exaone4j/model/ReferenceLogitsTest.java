@@ -117,7 +117,7 @@ class ReferenceLogitsTest {
             decode = m.forward(m.newState(64), ids, true).clone();
         }
         assertThat(prefill).containsExactly(exact);
-        assertThat(decode).isNotEqualTo(exact);
+        if (ActivationPrecision.q8Available()) assertThat(decode).isNotEqualTo(exact);
     }
 
     static float[] flatten(RefLogits l) {
