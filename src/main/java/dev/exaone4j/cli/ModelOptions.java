@@ -20,7 +20,7 @@ public final class ModelOptions {
     Integer ctx;
 
     @Option(names = {"--activations"}, paramLabel = "f32|q8", converter = PrecisionConverter.class,
-            description = "Q8_0/Q4_0 products: q8 quantizes activations to 8 bits as llama.cpp (faster, default), f32 keeps them exact")
+            description = "generated tokens' Q8_0/Q4_0/Q4_K/Q5_K/Q6_K products: q8 quantizes activations to 8 bits as llama.cpp (faster, default), f32 keeps them exact; prompt tokens are always exact")
     ActivationPrecision activations = ActivationPrecision.DEFAULT;
 
     static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<ActivationPrecision> {

@@ -20,7 +20,7 @@ public final class GgufWeights implements Weights {
         this(file, ActivationPrecision.DEFAULT);
     }
 
-    /** Weights whose Q8_0 / Q4_0 matrices compute with the given activation precision. */
+    /** Weights whose Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K matrices compute with the given activation precision. */
     public GgufWeights(GgufFile file, ActivationPrecision activations) {
         this.file = file;
         this.activations = activations;

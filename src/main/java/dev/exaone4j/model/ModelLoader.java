@@ -16,7 +16,7 @@ public final class ModelLoader {
         return load(path, ActivationPrecision.DEFAULT);
     }
 
-    /** Loads a model whose Q8_0 / Q4_0 products use the given activation precision (other types ignore it). */
+    /** Loads a model whose Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K products use the given activation precision for generated tokens (see {@link Model#prefill}). */
     public static Model load(Path path, ActivationPrecision activations) {
         Weights weights;
         ModelConfig config;

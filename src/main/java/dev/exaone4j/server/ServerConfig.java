@@ -24,7 +24,7 @@ import java.nio.file.Path;
  * @param drainSeconds     how long shutdown waits for running requests
  * @param heartbeatMillis  an idle stream gets an SSE keep-alive comment this often, and a non-streamed answer not
  *                         ready after this long starts its whitespace heartbeat (both reveal clients that left)
- * @param activations      activation precision of Q8_0 / Q4_0 products (null: the engine's default)
+ * @param activations      activation precision of generated tokens' Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K products (null: the engine's default)
  */
 public record ServerConfig(Path model, String alias, String host, int port, String apiKey, int parallel, Integer ctx,
                            int queue, long maxBody, int batchRows, long kvBudgetBytes, long prefixCacheBytes,

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
- * ({@link Q8Activations}), in 256-bit vectors; Q4_K rows with their 6-bit scales unpacked once; and Q6_K rows
+ * ({@link Q8Activations}), in 256-bit vectors; Q4_K and Q5_K rows with their 6-bit scales unpacked once; and Q6_K rows
  * (the output matrix of most llama.cpp mixes) once repacked to int8 ({@link Q6Repacked}).
  *
  * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
@@ -286,7 +286,7 @@ final class Q8Kernels {
     }
 
     /**
-     * Unpacks a Q8_0 / Q4_0 row of n elements: its integer values as floats in lane order into dst[dOff ..] and
+     * Unpacks a Q8_0 / Q4_0 / Q4_K / Q5_K row of n elements: its integer values as floats in lane order into dst[dOff ..] and
      * the scale of each block of 32 into scales[sOff ..].
      */
     static void rowToLanes(GgmlType type, MemorySegment w, long off, float[] dst, int dOff, float[] scales, int sOff, int n) {
@@ -298,8 +298,9 @@ final class Q8Kernels {
                 float d = Kernels.f16(w, bo);
                 long slo = w.get(KQuantKernels.I64, bo + 4);
                 int shi = w.get(KQuantKernels.I32, bo + 12);
-                ShortVector h0 = zx16(w, bo + 16).lanewise(VectorOperators.LSHL, 4), h1 = zx16(w, bo + 32).lanewise(VectorOperators.LSHL, 4);
-                if (!five) h0 = h1 = h0.and((short) 0);
+                // Q5_K's high bits, moved up by 4 and then down by 2 per group: bit 2g at position 4, bit 2g+1 at 5
+                ShortVector h0 = five ? zx16(w, bo + 16).lanewise(VectorOperators.LSHL, 4) : ShortVector.zero(S16);
+                ShortVector h1 = five ? zx16(w, bo + 32).lanewise(VectorOperators.LSHL, 4) : ShortVector.zero(S16);
                 for (int g = 0; g < 4; g++) {
                     int o = dOff + 256 * sb + 64 * g, b = sOff + 8 * sb + 2 * g;
                     ShortVector q0 = zx16(w, bo + qs + 32 * g), q1 = zx16(w, bo + qs + 16 + 32 * g);

@@ -28,7 +28,7 @@ public final class WeightMatrix {
         this(name, type, rows, cols, data, ActivationPrecision.F32);
     }
 
-    /** A matrix whose products use the given activation precision (it only matters for Q8_0 and Q4_0). */
+    /** A matrix whose products use the given activation precision (it only matters for Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K). */
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data, ActivationPrecision activations) {
         if (!isSupported(type)) throw new IllegalArgumentException("tensor '" + name + "': weight type " + type + " is not supported by this engine");
         if (cols % type.blockSize != 0) throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns is not a multiple of the " + type + " block size");
@@ -58,9 +58,8 @@ public final class WeightMatrix {
     public int cols() { return cols; }
     public MemorySegment data() { return data; }
     public long byteSize() { return rowBytes * rows; }
-    public ActivationPrecision activations() { return activations; }
 
-    /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 matrix, 256-bit vectors). */
+    /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K matrix, 256-bit vectors). */
     public boolean quantizesActivations() {
         return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0
                 && !repackFailed;
@@ -147,7 +146,7 @@ public final class WeightMatrix {
         }
     }
 
-    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q6_K). */
+    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K). */
     void rowToLanes(int r, float[] dst, int dstOff, float[] scales, int scalesOff) {
         if (type == GgmlType.Q6_K) {
             q6Repacked().rowToLanes(r, dst, dstOff, scales, scalesOff);

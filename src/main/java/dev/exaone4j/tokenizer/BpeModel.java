@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * among equal ranks, until no pair has a merge. A heap over pair positions with a linked list of symbols keeps
  * this O(n log n) for pieces of any length; results for short pieces are cached.
  */
-final class BpeModel implements TokenModel {
+final class BpeModel extends VocabModel {
     /** Hugging Face BPE options; null strings mean absent. */
     record Options(String unkToken, String continuingSubwordPrefix, String endOfWordSuffix, boolean fuseUnk,
                    boolean byteFallback, boolean ignoreMerges) {
@@ -21,8 +21,6 @@ final class BpeModel implements TokenModel {
     private static final int MAX_CACHED_CHARS = 96;
     private static final int MAX_CACHE_ENTRIES = 200_000;
 
-    private final String[] idToToken;
-    private final Map<String, Integer> vocab;
     private final PairMap merges;
     private final Options options;
     private final int unkId;
@@ -37,7 +35,7 @@ final class BpeModel implements TokenModel {
      * @param merges merge pairs in rank order (index = rank); a pair listed twice keeps its last rank
      */
     BpeModel(Map<String, Integer> vocab, List<String[]> merges, Options options) {
-        this(tokensById(vocab), vocab, merges, options);
+        this(tokensById(vocab, "BPE"), vocab, merges, options);
     }
 
     /**
@@ -47,9 +45,8 @@ final class BpeModel implements TokenModel {
      *                  one of them)
      */
     BpeModel(String[] idToToken, Map<String, Integer> vocab, List<String[]> merges, Options options) {
-        this.vocab = vocab;
+        super(idToToken.clone(), vocab);
         this.options = options;
-        this.idToToken = idToToken.clone();
 
         String prefix = options.continuingSubwordPrefix() == null ? "" : options.continuingSubwordPrefix();
         this.merges = new PairMap(merges.size());
@@ -78,38 +75,11 @@ final class BpeModel implements TokenModel {
         }
     }
 
-    private static String[] tokensById(Map<String, Integer> vocab) {
-        int max = -1;
-        for (int id : vocab.values()) {
-            if (id < 0) throw new IllegalArgumentException("negative token id " + id + " in the BPE vocabulary");
-            max = Math.max(max, id);
-        }
-        String[] t = new String[max + 1];
-        for (Map.Entry<String, Integer> e : vocab.entrySet()) t[e.getValue()] = e.getKey();
-        return t;
-    }
-
     /** Splits GGUF / merges.txt style merges ({@code "a b"}, split at the first space after the first char). */
     static String[] splitMerge(String merge) {
         int sp = merge.indexOf(' ', 1);
         if (sp < 0) throw new IllegalArgumentException("BPE merge '" + merge + "' is not two space-separated tokens");
         return new String[] {merge.substring(0, sp), merge.substring(sp + 1)};
-    }
-
-    @Override
-    public int tokenId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String tokenText(int id) {
-        return id >= 0 && id < idToToken.length ? idToToken[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return idToToken.length;
     }
 
     @Override

@@ -10,40 +10,19 @@ import java.util.Map;
  * a vocabulary entry with the highest score is merged (leftmost on ties); symbols that are not entries fall back to
  * their UTF-8 bytes as {@code <0xNN>} tokens (or the unknown token).
  */
-final class SpmModel implements TokenModel {
-    private final String[] tokens;
+final class SpmModel extends VocabModel {
     private final float[] scores;
-    private final Map<String, Integer> vocab;
     private final int[] byteIds = new int[256];
     private final int unkId;
 
     SpmModel(String[] tokens, float[] scores, int unkId) {
-        if (scores.length != tokens.length) throw new IllegalArgumentException(tokens.length + " tokens but " + scores.length + " scores");
-        this.tokens = tokens.clone();
+        super(tokens.clone(), byText(tokens, scores));
         this.scores = scores.clone();
         this.unkId = unkId;
-        vocab = new HashMap<>(tokens.length * 2);
-        for (int i = 0; i < tokens.length; i++) vocab.put(tokens[i], i);
         for (int b = 0; b < 256; b++) {
             Integer id = vocab.get(String.format("<0x%02X>", b));
             byteIds[b] = id == null ? -1 : id;
         }
-    }
-
-    @Override
-    public int tokenId(String token) {
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
-    }
-
-    @Override
-    public String tokenText(int id) {
-        return id >= 0 && id < tokens.length ? tokens[id] : null;
-    }
-
-    @Override
-    public int vocabSize() {
-        return tokens.length;
     }
 
     /** Key ordering higher scores first, then lower positions. */
@@ -52,6 +31,14 @@ final class SpmModel implements TokenModel {
         int sortable = bits >= 0 ? bits : bits ^ 0x7FFFFFFF;   // increases with score
         int descending = ~sortable ^ 0x80000000;               // unsigned, decreases with score
         return ((descending & 0xFFFFFFFFL) << 32) | left;
+    }
+
+    /** Text to id (checking first that every token has a score). */
+    private static Map<String, Integer> byText(String[] tokens, float[] scores) {
+        if (scores.length != tokens.length) throw new IllegalArgumentException(tokens.length + " tokens but " + scores.length + " scores");
+        Map<String, Integer> vocab = new HashMap<>(tokens.length * 2);
+        for (int i = 0; i < tokens.length; i++) vocab.put(tokens[i], i);
+        return vocab;
     }
 
     @Override
