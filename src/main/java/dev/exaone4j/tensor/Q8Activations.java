@@ -11,6 +11,8 @@ package dev.exaone4j.tensor;
  */
 public final class Q8Activations implements Parallel.RangeBody {
     short[] q = new short[0];
+    /** The values of {@link #q} in pairs, element 2j in the low half of pairs[j] and 2j + 1 in the high half. */
+    int[] pairs = new int[0];
     float[] f = new float[0];
     float[] d = new float[0];
     /** The sum of each block's quantized values (for weights with a per-block offset, Q4_K). */
@@ -27,6 +29,7 @@ public final class Q8Activations implements Parallel.RangeBody {
             if (f.length < n) f = new float[n];
         } else if (q.length < n) {
             q = new short[n];
+            pairs = new int[n / 2];
         }
         if (d.length < n / 32) {
             d = new float[n / 32];
@@ -56,6 +59,7 @@ public final class Q8Activations implements Parallel.RangeBody {
 
     private void quantizeBlocks(float[] x, int b0, int b1, boolean floats) {
         short[] q = this.q;
+        int[] pairs = this.pairs;
         float[] f = this.f, d = this.d;
         int[] sums = this.sums;
         for (int b = b0; b < b1; b++) {
@@ -74,6 +78,9 @@ public final class Q8Activations implements Parallel.RangeBody {
                 else q[o + j] = (short) v;
             }
             sums[b] = sum;
+            if (!floats) {
+                for (int j = 0; j < 16; j++) pairs[16 * b + j] = (q[o + 2 * j] & 0xffff) | (q[o + 2 * j + 1] << 16);
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ final class Q8Kernels {
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
 
     /** Element j of a block is stored at slot LANE_SLOT[j] of the lane-order layout: slot 8c + i is lane i of chunk c. */
     static final int[] LANE_SLOT = new int[32];
@@ -94,6 +95,31 @@ final class Q8Kernels {
             acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
         }
         return sum8(acc);
+    }
+
+    /**
+     * The eight rows of an interleaved Q4_0 group ({@link Q4Interleaved}) against one quantized activation row:
+     * y[yo + r] for r &lt; 8. Per block, lane 2r + e of a 16-bit sum collects row r's products q * x of the elements
+     * 2c + e and 16 + 2c + e over the 8 chunks c (q in [0, 15], |x| &lt;= 127: 16 products stay below 2^15); the
+     * lane pairs summed into ints are the rows' sums of q * x, less 8 * sum(x) they are sum((q - 8) * x), exact.
+     * xp holds the activations' shorts in pairs (element 2j low, 2j + 1 high), so a pair is one broadcast int.
+     */
+    static void dotQ4x8(byte[] q, int qo, float[] ds, int dso, int[] xp, int xpo, float[] xd, int[] xs, int xbo, int nb,
+                        float[] y, int yo) {
+        FloatVector acc = FloatVector.zero(F8);
+        for (int b = 0; b < nb; b++) {
+            int o = qo + 128 * b, p = xpo + 16 * b;
+            ShortVector s = ShortVector.zero(S16);
+            for (int c = 0; c < 8; c++) {
+                ShortVector v = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                s = s.add(v.and((short) 15).mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()))
+                        .add(v.lanewise(VectorOperators.LSHR, 4).mul(IntVector.broadcast(I8, xp[p + 8 + c]).reinterpretAsShorts()));
+            }
+            IntVector sum = pairInts(s).sub(8 * xs[xbo + b]);
+            FloatVector scale = FloatVector.fromArray(F8, ds, dso + 8 * b).mul(xd[xbo + b]);
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
+        }
+        acc.intoArray(y, yo);
     }
 
     /** 16 unsigned bytes at off widened to shorts. */

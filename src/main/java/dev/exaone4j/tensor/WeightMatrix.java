@@ -21,6 +21,9 @@ public final class WeightMatrix {
     private final ActivationPrecision activations;
     private volatile Q6Repacked repacked;
     private volatile byte[] kScales;
+    private volatile Q4Interleaved q4;
+    /** Set when the Q4_0 interleaving did not fit the heap: Q8 products then use the per-row kernel for good. */
+    private volatile boolean q4Failed;
     /** Set when the Q6_K repacking did not fit the heap: the matrix then computes with f32 activations for good. */
     private volatile boolean repackFailed;
 
@@ -96,6 +99,12 @@ public final class WeightMatrix {
     public float dotRow(int r, Q8Activations x, int t) {
         if (type == GgmlType.Q6_K) return q6Repacked().dot(r, x, t);
         if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) return Q8Kernels.dotK(type, data, rowBytes * r, kScales(), r * (cols / 16), x, t);
+        Q4Interleaved g = q4Interleaved();
+        if (g != null) {
+            float[] y = new float[Q4Interleaved.ROWS];
+            g.dot8(r / Q4Interleaved.ROWS, x, t, y, 0);
+            return y[r % Q4Interleaved.ROWS];
+        }
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
 
@@ -109,6 +118,30 @@ public final class WeightMatrix {
                     long n = (long) rows * (cols / 16);
                     if (n > Integer.MAX_VALUE - 16) throw new OutOfMemoryError("more than 2^31 " + type + " scales");
                     kScales = p = Q8Kernels.unpackKScales(data, rowBytes, type == GgmlType.Q5_K ? 176 : 144, rows, cols);
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * A Q4_0 matrix's rows interleaved by eight for Q8 products ({@link Q4Interleaved}), made on first use; null for
+     * other types, or when the heap had no room for it (then the per-row kernel serves, with one warning).
+     */
+    Q4Interleaved q4Interleaved() {
+        if (type != GgmlType.Q4_0) return null;
+        Q4Interleaved p = q4;
+        if (p == null && !q4Failed) {
+            synchronized (this) {
+                p = q4;
+                if (p == null && !q4Failed) {
+                    try {
+                        q4 = p = Q4Interleaved.of(data, rowBytes, rows, cols);
+                    } catch (OutOfMemoryError | ArithmeticException e) {
+                        q4Failed = true;
+                        System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this Q4_0 matrix ("
+                                + ((long) rows * cols * 5 / 8 >> 20) + " MiB); its 8-bit products use the slower per-row kernel (raise -Xmx to avoid this)");
+                    }
                 }
             }
         }
@@ -132,6 +165,10 @@ public final class WeightMatrix {
      * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
+        if (type == GgmlType.Q4_0) {
+            q4Interleaved();
+            return true;
+        }
         if (type != GgmlType.Q6_K && type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
         try {
             if (type == GgmlType.Q6_K) q6Repacked();

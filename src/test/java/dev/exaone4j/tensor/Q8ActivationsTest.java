@@ -90,6 +90,46 @@ class Q8ActivationsTest {
         }
     }
 
+    /**
+     * Q4_0 products run on the rows interleaved by eight; the per-row kernel serves a matrix whose interleaved copy
+     * did not fit the heap. Both against the scalar definition, row counts around a group boundary.
+     */
+    @Test
+    void q4_0InterleavedAndPerRowKernelsAgreeWithTheDefinition() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
+        GgmlType type = GgmlType.Q4_0;
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int rows : new int[] {1, 7, 8, 9, 17}) {
+            int cols = 256;
+            try (Arena arena = Arena.ofShared()) {
+                long rowBytes = type.bytesFor(cols);
+                MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+                float[] w = new float[cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
+                    Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+                }
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * (i % 31 == 0 ? 20 : 1));
+                Q8Activations q = new Q8Activations();
+                q.quantize(x, 1, cols, false);
+                Q4Interleaved il = Q4Interleaved.of(seg, rowBytes, rows, cols);
+                assertThat(il.groups()).isEqualTo((rows + 7) / 8);
+                float[] y = new float[8 * il.groups()];
+                for (int g = 0; g < il.groups(); g++) il.dot8(g, q, 0, y, 8 * g);
+                for (int r = 0; r < rows; r++) {
+                    float[] wq = new float[cols], wd = new float[cols / 32], wmin = new float[cols / 32];
+                    integerRow(type, seg, r * rowBytes, wq, wd, wmin, cols);
+                    double ref = reference(type, wq, wd, wmin, x, 0, cols);
+                    org.assertj.core.data.Offset<Double> tol = org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref)) + 1e-4 * norm(wq, wd, x));
+                    assertThat((double) y[r]).as("interleaved, %d rows, row %d", rows, r).isCloseTo(ref, tol);
+                    assertThat((double) Q8Kernels.dot(type, seg, r * rowBytes, q, 0)).as("per row, %d rows, row %d", rows, r).isCloseTo(ref, tol);
+                }
+                for (int r = rows; r < y.length; r++) assertThat(y[r]).as("padding row %d", r).isZero();
+            }
+        }
+    }
+
     /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
     private static double norm(float[] wq, float[] wd, float[] x) {
         double s = 0;
