@@ -39,21 +39,21 @@ public final class MatMul {
         /** The activations quantized to 8 bits, when the matrix computes with {@link ActivationPrecision#Q8}. */
         Q8Activations q8;
         final Q8Activations q8Buffer = new Q8Activations();
-        /** The interleaved Q4_0 copy of w, when its Q8 product runs by groups of eight rows. */
-        Q4Interleaved q4;
-        final float[] group = new float[Q4Interleaved.ROWS];
+        /** The interleaved copy of w (Q4_0, Q6_K), when its Q8 product runs by groups of eight rows. */
+        RowGroups groups;
+        final float[] group = new float[RowGroups.ROWS];
 
         @Override
         public void run(int start, int end) {
-            if (q4 != null) {
-                int rows = w.rows(), R = Q4Interleaved.ROWS;
+            if (groups != null) {
+                int rows = w.rows(), R = RowGroups.ROWS;
                 for (int g = start; g < end; g++) {
                     int r0 = g * R;
                     for (int t = 0; t < T; t++) {
                         if (r0 + R <= rows) {
-                            q4.dot8(g, q8, t, y, t * rows + r0);
+                            groups.dot8(g, q8, t, y, t * rows + r0);
                         } else {
-                            q4.dot8(g, q8, t, group, 0);
+                            groups.dot8(g, q8, t, group, 0);
                             System.arraycopy(group, 0, y, t * rows + r0, rows - r0);
                         }
                     }
@@ -145,17 +145,17 @@ public final class MatMul {
         task.x = x;
         task.y = y;
         task.T = T;
-        Q4Interleaved q4 = q8 ? w.q4Interleaved() : null;
+        RowGroups groups = q8 ? w.rowGroups() : null;
         if (q8) {
             task.q8 = task.q8Buffer;
-            task.q4 = q4;
-            task.q8.quantize(x, T, w.cols(), T > 1 && q4 == null);
+            task.groups = groups;
+            task.q8.quantize(x, T, w.cols(), T > 1 && groups == null);
         }
         try {
             long work = (long) rows * w.cols() * T;
-            if (q4 != null) {
-                int groups = q4.groups();
-                Parallel.forRange(groups, Math.max(1, groups / (threads * 8)), work, task);
+            if (groups != null) {
+                int n = groups.groups();
+                Parallel.forRange(n, Math.max(1, n / (threads * 8)), work, task);
             } else if (T == 1) {
                 Parallel.forRange(rows, Math.max(16, rows / (threads * 8)), work, task);
             } else {
@@ -166,7 +166,7 @@ public final class MatMul {
             task.w = null;
             task.x = task.y = null;
             task.q8 = null;
-            task.q4 = null;
+            task.groups = null;
             task.busy = false;
         }
     }

@@ -35,6 +35,7 @@ final class Q8Kernels {
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Integer> I8 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
 
     /** Element j of a block is stored at slot LANE_SLOT[j] of the lane-order layout: slot 8c + i is lane i of chunk c. */
     static final int[] LANE_SLOT = new int[32];
@@ -122,6 +123,33 @@ final class Q8Kernels {
         acc.intoArray(y, yo);
     }
 
+    /**
+     * The eight rows of an interleaved Q6_K group ({@link Q6Interleaved}) against one quantized activation row:
+     * y[yo + r] for r &lt; 8. Per sub-block of 16, lane 2r + e of a 16-bit sum collects row r's products u * x of
+     * the elements 2c + e over the 8 chunks c (|u| &lt;= 32, |x| &lt;= 127: 8 products stay below 2^15); the lane
+     * pairs summed into ints times the rows' int8 scales are added for the two sub-blocks of a block, exact.
+     */
+    static void dotQ6x8(byte[] q, int qo, byte[] sc, int sco, float[] ds, int dso, int[] xp, int xpo, float[] xd, int xbo,
+                        int nb, float[] y, int yo) {
+        FloatVector acc = FloatVector.zero(F8);
+        for (int b = 0; b < nb; b++) {
+            IntVector sum = IntVector.zero(I8);
+            for (int h = 0; h < 2; h++) {
+                int j = 2 * b + h, o = qo + 128 * j, p = xpo + 16 * b + 8 * h;
+                ShortVector s = ShortVector.zero(S16);
+                for (int c = 0; c < 8; c++) {
+                    ShortVector v = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.B2S, S16, 0);
+                    s = s.add(v.mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()));
+                }
+                IntVector scale = (IntVector) ByteVector.fromArray(B8, sc, sco + 8 * j).convertShape(VectorOperators.B2I, I8, 0);
+                sum = sum.add(pairInts(s).mul(scale));
+            }
+            FloatVector scale = FloatVector.fromArray(F8, ds, dso + 8 * (b >> 3)).mul(xd[xbo + b]);
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
+        }
+        acc.intoArray(y, yo);
+    }
+
     /** 16 unsigned bytes at off widened to shorts. */
     private static ShortVector zx16(MemorySegment w, long off) {
         return (ShortVector) ByteVector.fromMemorySegment(B16, w, off, Kernels.LE).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
@@ -155,37 +183,6 @@ final class Q8Kernels {
                 q6(w, ql, qh, c & 3, 0).intoArray(u, o);
                 q6(w, ql, qh, c & 3, 1).intoArray(u, o + 16);
             }
-        }
-    }
-
-    /** 16 int8 values of a repacked row widened to shorts. */
-    private static ShortVector int8x16(byte[] a, int off) {
-        return (ShortVector) ByteVector.fromArray(B16, a, off).convertShape(VectorOperators.B2S, S16, 0);
-    }
-
-    /**
-     * dot of a repacked Q6_K row ({@link Q6Repacked}: at a[ro ..], n int8 quants minus 32, then n/16 int8 scales;
-     * the f32 scales of its 256s at d[dOff ..]) with quantized x[xo..xo+n).
-     */
-    static float dotQ6Repacked(byte[] a, int ro, float[] d, int dOff, short[] xq, float[] xd, int xo, int n) {
-        FloatVector acc = FloatVector.zero(F8);
-        int db = xo >> 5, so = ro + n;
-        for (int b = 0, nb = n >> 5; b < nb; b++) {
-            int e = ro + 32 * b, x = xo + 32 * b;
-            IntVector lanes = pairInts(int8x16(a, e).mul(ShortVector.fromArray(S16, xq, x))).mul(a[so + 2 * b])
-                    .add(pairInts(int8x16(a, e + 16).mul(ShortVector.fromArray(S16, xq, x + 16))).mul(a[so + 2 * b + 1]));
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F8, d[dOff + (b >> 3)] * xd[db + b]), acc);
-        }
-        return sum8(acc);
-    }
-
-    /** A repacked Q6_K row as integer floats ((q - 32) * scale) in lane order, and its block scales. */
-    static void repackedToLanes(byte[] a, int ro, float[] d, int dOff, float[] dst, int dstOff, float[] scales, int sOff, int n) {
-        for (int b = 0, nb = n >> 5; b < nb; b++) {
-            int e = ro + 32 * b;
-            storeLanes(int8x16(a, e).mul((short) a[ro + n + 2 * b]), dst, dstOff + 32 * b);
-            storeLanes(int8x16(a, e + 16).mul((short) a[ro + n + 2 * b + 1]), dst, dstOff + 32 * b + 16);
-            scales[sOff + b] = d[dOff + (b >> 3)];
         }
     }
 

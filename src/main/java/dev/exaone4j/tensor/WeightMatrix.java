@@ -19,12 +19,13 @@ public final class WeightMatrix {
     private final MemorySegment data;
     private final long rowBytes;
     private final ActivationPrecision activations;
-    private volatile Q6Repacked repacked;
     private volatile byte[] kScales;
-    private volatile Q4Interleaved q4;
-    /** Set when the Q4_0 interleaving did not fit the heap: Q8 products then use the per-row kernel for good. */
-    private volatile boolean q4Failed;
-    /** Set when the Q6_K repacking did not fit the heap: the matrix then computes with f32 activations for good. */
+    /** Q4_0 / Q6_K: the rows interleaved for Q8 products, made on first use. */
+    private volatile RowGroups groups;
+    /**
+     * Set when the interleaved copy did not fit the heap: Q8 products of a Q4_0 matrix then use the per-row kernel,
+     * a Q6_K matrix computes with f32 activations, for good.
+     */
     private volatile boolean repackFailed;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
@@ -65,7 +66,7 @@ public final class WeightMatrix {
     /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K matrix, 256-bit vectors). */
     public boolean quantizesActivations() {
         return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0
-                && !repackFailed;
+                && !(repackFailed && type == GgmlType.Q6_K);
     }
 
     /** A view of rows [first, first + count) (used for one expert of a stacked expert tensor). */
@@ -97,13 +98,12 @@ public final class WeightMatrix {
 
     /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K only). */
     public float dotRow(int r, Q8Activations x, int t) {
-        if (type == GgmlType.Q6_K) return q6Repacked().dot(r, x, t);
         if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) return Q8Kernels.dotK(type, data, rowBytes * r, kScales(), r * (cols / 16), x, t);
-        Q4Interleaved g = q4Interleaved();
+        RowGroups g = rowGroups();
         if (g != null) {
-            float[] y = new float[Q4Interleaved.ROWS];
-            g.dot8(r / Q4Interleaved.ROWS, x, t, y, 0);
-            return y[r % Q4Interleaved.ROWS];
+            float[] y = new float[RowGroups.ROWS];
+            g.dot8(r / RowGroups.ROWS, x, t, y, 0);
+            return y[r % RowGroups.ROWS];
         }
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
@@ -125,36 +125,26 @@ public final class WeightMatrix {
     }
 
     /**
-     * A Q4_0 matrix's rows interleaved by eight for Q8 products ({@link Q4Interleaved}), made on first use; null for
-     * other types, or when the heap had no room for it (then the per-row kernel serves, with one warning).
+     * A Q4_0 / Q6_K matrix's rows interleaved by eight for Q8 products ({@link RowGroups}), made on first use; null for
+     * other types, or when the heap had no room for it (with one warning).
      */
-    Q4Interleaved q4Interleaved() {
-        if (type != GgmlType.Q4_0) return null;
-        Q4Interleaved p = q4;
-        if (p == null && !q4Failed) {
+    RowGroups rowGroups() {
+        if (type != GgmlType.Q4_0 && type != GgmlType.Q6_K) return null;
+        RowGroups p = groups;
+        if (p == null && !repackFailed) {
             synchronized (this) {
-                p = q4;
-                if (p == null && !q4Failed) {
+                p = groups;
+                if (p == null && !repackFailed) {
                     try {
-                        q4 = p = Q4Interleaved.of(data, rowBytes, rows, cols);
+                        groups = p = type == GgmlType.Q4_0 ? Q4Interleaved.of(data, rowBytes, rows, cols) : Q6Interleaved.of(data, rowBytes, rows, cols);
                     } catch (OutOfMemoryError | ArithmeticException e) {
-                        q4Failed = true;
-                        System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this Q4_0 matrix ("
-                                + ((long) rows * cols * 5 / 8 >> 20) + " MiB); its 8-bit products use the slower per-row kernel (raise -Xmx to avoid this)");
+                        repackFailed = true;
+                        long mib = (type == GgmlType.Q4_0 ? (long) rows * cols * 5 / 8 : (long) rows * cols * 17 / 16) >> 20;
+                        System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this " + type
+                                + " matrix (" + mib + " MiB); " + (type == GgmlType.Q4_0 ? "its 8-bit products use the slower per-row kernel"
+                                : "it computes with f32 activations") + " (raise -Xmx to avoid this)");
                     }
                 }
-            }
-        }
-        return p;
-    }
-
-    /** The Q6_K matrix repacked for Q8 products, made on first use. */
-    private Q6Repacked q6Repacked() {
-        Q6Repacked p = repacked;
-        if (p == null) {
-            synchronized (this) {
-                p = repacked;
-                if (p == null) repacked = p = Q6Repacked.of(data, rowBytes, rows, cols);
             }
         }
         return p;
@@ -165,30 +155,21 @@ public final class WeightMatrix {
      * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
-        if (type == GgmlType.Q4_0) {
-            q4Interleaved();
-            return true;
-        }
-        if (type != GgmlType.Q6_K && type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
+        if (type == GgmlType.Q4_0 || type == GgmlType.Q6_K) return rowGroups() != null || type == GgmlType.Q4_0;
+        if (type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
         try {
-            if (type == GgmlType.Q6_K) q6Repacked();
-            else kScales();
+            kScales();
             return true;
         } catch (OutOfMemoryError e) {
             repackFailed = true;
-            long mib = (type == GgmlType.Q6_K ? rows * (long) cols * 17 / 16 : rows * (long) cols / 16) >> 20;
-            System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the 8-bit repacking of this " + type
-                    + " matrix (" + mib + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
+            System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the unpacked scales of this " + type
+                    + " matrix (" + ((long) rows * cols / 16 >> 20) + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
             return false;
         }
     }
 
-    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K). */
+    /** Row r's integer values as floats in the lane order of the Q8 kernels, and its block scales (Q8_0 / Q4_0 / Q4_K / Q5_K). */
     void rowToLanes(int r, float[] dst, int dstOff, float[] scales, int scalesOff) {
-        if (type == GgmlType.Q6_K) {
-            q6Repacked().rowToLanes(r, dst, dstOff, scales, scalesOff);
-            return;
-        }
         Q8Kernels.rowToLanes(type, data, rowBytes * r, dst, dstOff, scales, scalesOff, cols);
     }
 
