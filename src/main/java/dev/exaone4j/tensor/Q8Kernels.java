@@ -124,6 +124,30 @@ final class Q8Kernels {
     }
 
     /**
+     * The eight rows of an interleaved Q8_0 group ({@link Q8Interleaved}) against one quantized activation row:
+     * y[yo + r] for r &lt; 8. Lane 2r + e of a 16-bit sum collects row r's products q * x of the elements 2c + e and
+     * 2c + 2 + e of two chunks (|q| &lt;= 128, |x| &lt;= 127: two products stay below 2^15); the lane pairs summed
+     * into ints add up to the rows' block sums, exact.
+     */
+    static void dotQ8x8(byte[] q, int qo, float[] ds, int dso, int[] xp, int xpo, float[] xd, int xbo, int nb, float[] y, int yo) {
+        FloatVector acc = FloatVector.zero(F8);
+        for (int b = 0; b < nb; b++) {
+            int o = qo + 256 * b, p = xpo + 16 * b;
+            IntVector sum = IntVector.zero(I8);
+            for (int c = 0; c < 16; c += 2) {
+                ShortVector v0 = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.B2S, S16, 0);
+                ShortVector v1 = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c + 16).convertShape(VectorOperators.B2S, S16, 0);
+                ShortVector s = v0.mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts())
+                        .add(v1.mul(IntVector.broadcast(I8, xp[p + c + 1]).reinterpretAsShorts()));
+                sum = sum.add(pairInts(s));
+            }
+            FloatVector scale = FloatVector.fromArray(F8, ds, dso + 8 * b).mul(xd[xbo + b]);
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
+        }
+        acc.intoArray(y, yo);
+    }
+
+    /**
      * The eight rows of an interleaved Q6_K group ({@link Q6Interleaved}) against one quantized activation row:
      * y[yo + r] for r &lt; 8. Per sub-block of 16, lane 2r + e of a 16-bit sum collects row r's products u * x of
      * the elements 2c + e over the 8 chunks c (|u| &lt;= 32, |x| &lt;= 127: 8 products stay below 2^15); the lane

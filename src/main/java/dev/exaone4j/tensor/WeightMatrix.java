@@ -129,20 +129,24 @@ public final class WeightMatrix {
      * other types, or when the heap had no room for it (with one warning).
      */
     RowGroups rowGroups() {
-        if (type != GgmlType.Q4_0 && type != GgmlType.Q6_K) return null;
+        if (type != GgmlType.Q4_0 && type != GgmlType.Q6_K && type != GgmlType.Q8_0) return null;
         RowGroups p = groups;
         if (p == null && !repackFailed) {
             synchronized (this) {
                 p = groups;
                 if (p == null && !repackFailed) {
                     try {
-                        groups = p = type == GgmlType.Q4_0 ? Q4Interleaved.of(data, rowBytes, rows, cols) : Q6Interleaved.of(data, rowBytes, rows, cols);
+                        groups = p = switch (type) {
+                            case Q4_0 -> Q4Interleaved.of(data, rowBytes, rows, cols);
+                            case Q8_0 -> Q8Interleaved.of(data, rowBytes, rows, cols);
+                            default -> Q6Interleaved.of(data, rowBytes, rows, cols);
+                        };
                     } catch (OutOfMemoryError | ArithmeticException e) {
                         repackFailed = true;
-                        long mib = (type == GgmlType.Q4_0 ? (long) rows * cols * 5 / 8 : (long) rows * cols * 17 / 16) >> 20;
+                        long mib = (long) rows * cols * (type == GgmlType.Q4_0 ? 10 : type == GgmlType.Q8_0 ? 18 : 17) / 16 >> 20;
                         System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this " + type
-                                + " matrix (" + mib + " MiB); " + (type == GgmlType.Q4_0 ? "its 8-bit products use the slower per-row kernel"
-                                : "it computes with f32 activations") + " (raise -Xmx to avoid this)");
+                                + " matrix (" + mib + " MiB); " + (type == GgmlType.Q6_K ? "it computes with f32 activations"
+                                : "its 8-bit products use the slower per-row kernel") + " (raise -Xmx to avoid this)");
                     }
                 }
             }
@@ -155,7 +159,7 @@ public final class WeightMatrix {
      * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
-        if (type == GgmlType.Q4_0 || type == GgmlType.Q6_K) return rowGroups() != null || type == GgmlType.Q4_0;
+        if (type == GgmlType.Q4_0 || type == GgmlType.Q8_0 || type == GgmlType.Q6_K) return rowGroups() != null || type != GgmlType.Q6_K;
         if (type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
         try {
             kScales();

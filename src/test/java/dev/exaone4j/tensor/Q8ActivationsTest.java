@@ -91,13 +91,13 @@ class Q8ActivationsTest {
     }
 
     /**
-     * Q4_0 products run on the rows interleaved by eight; the per-row kernel serves a matrix whose interleaved copy
-     * did not fit the heap. Both against the scalar definition, row counts around a group boundary.
+     * Q4_0 and Q8_0 products run on the rows interleaved by eight; the per-row kernel serves a matrix whose
+     * interleaved copy did not fit the heap. Both against the scalar definition, row counts around a group boundary.
      */
-    @Test
-    void q4_0InterleavedAndPerRowKernelsAgreeWithTheDefinition() {
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void interleavedAndPerRowKernelsAgreeWithTheDefinition(GgmlType type) {
         org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
-        GgmlType type = GgmlType.Q4_0;
         SplittableRandom rnd = new SplittableRandom(11);
         for (int rows : new int[] {1, 7, 8, 9, 17}) {
             int cols = 256;
@@ -113,7 +113,8 @@ class Q8ActivationsTest {
                 for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * (i % 31 == 0 ? 20 : 1));
                 Q8Activations q = new Q8Activations();
                 q.quantize(x, 1, cols, false);
-                Q4Interleaved il = Q4Interleaved.of(seg, rowBytes, rows, cols);
+                if (type == GgmlType.Q8_0) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2 + 3, (byte) -128);
+                RowGroups il = type == GgmlType.Q4_0 ? Q4Interleaved.of(seg, rowBytes, rows, cols) : Q8Interleaved.of(seg, rowBytes, rows, cols);
                 assertThat(il.groups()).isEqualTo((rows + 7) / 8);
                 float[] y = new float[8 * il.groups()];
                 for (int g = 0; g < il.groups(); g++) il.dot8(g, q, 0, y, 8 * g);
