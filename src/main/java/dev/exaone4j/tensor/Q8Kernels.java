@@ -148,6 +148,57 @@ final class Q8Kernels {
     }
 
     /**
+     * The eight rows of an interleaved Q4_K group ({@link QKInterleaved}) against one quantized activation row:
+     * y[yo + r] for r &lt; 8. Per 64 elements, lane 2r + e of two 16-bit sums collects row r's products q * x of the
+     * elements 2c + e of the two sub-blocks over the 16 chunks c (q in [0, 15], |x| &lt;= 127: 16 products stay
+     * below 2^15); the lane pairs summed into ints are the rows' block sums, exact.
+     */
+    static void dotQ4Kx8(byte[] q, int qo, float[] sc, float[] mn, int so, int[] xp, int xpo, float[] xd, int[] xs, int xbo,
+                         int nb, float[] y, int yo) {
+        FloatVector acc = FloatVector.zero(F8), off = acc;
+        for (int b = 0; b < nb; b += 2) {
+            int o = qo + 128 * b, p = xpo + 16 * b;
+            ShortVector s0 = ShortVector.zero(S16), s1 = s0;
+            for (int c = 0; c < 16; c++) {
+                ShortVector v = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                s0 = s0.add(v.and((short) 15).mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).mul(IntVector.broadcast(I8, xp[p + 16 + c]).reinterpretAsShorts()));
+            }
+            int k = so + 8 * b, xb = xbo + b;
+            acc = ((FloatVector) pairInts(s0).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, sc, k).mul(xd[xb]), acc);
+            off = FloatVector.fromArray(F8, mn, k).fma(FloatVector.broadcast(F8, xd[xb] * xs[xb]), off);
+            acc = ((FloatVector) pairInts(s1).convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, sc, k + 8).mul(xd[xb + 1]), acc);
+            off = FloatVector.fromArray(F8, mn, k + 8).fma(FloatVector.broadcast(F8, xd[xb + 1] * xs[xb + 1]), off);
+        }
+        acc.sub(off).intoArray(y, yo);
+    }
+
+    /**
+     * The eight rows of an interleaved Q5_K group ({@link QKInterleaved}) against one quantized activation row, as
+     * {@link #dotQ4Kx8} with q in [0, 31] one per byte: a 16-bit sum collects 8 chunks (8 * 31 * 127 &lt; 2^15),
+     * two of them per block.
+     */
+    static void dotQ5Kx8(byte[] q, int qo, float[] sc, float[] mn, int so, int[] xp, int xpo, float[] xd, int[] xs, int xbo,
+                         int nb, float[] y, int yo) {
+        FloatVector acc = FloatVector.zero(F8), off = acc;
+        for (int b = 0; b < nb; b++) {
+            int o = qo + 256 * b, p = xpo + 16 * b;
+            ShortVector s0 = ShortVector.zero(S16), s1 = s0;
+            for (int c = 0; c < 8; c++) {
+                ShortVector v0 = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                ShortVector v1 = (ShortVector) ByteVector.fromArray(B16, q, o + 128 + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                s0 = s0.add(v0.mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()));
+                s1 = s1.add(v1.mul(IntVector.broadcast(I8, xp[p + 8 + c]).reinterpretAsShorts()));
+            }
+            int k = so + 8 * b, xb = xbo + b;
+            IntVector sum = pairInts(s0).add(pairInts(s1));
+            acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(FloatVector.fromArray(F8, sc, k).mul(xd[xb]), acc);
+            off = FloatVector.fromArray(F8, mn, k).fma(FloatVector.broadcast(F8, xd[xb] * xs[xb]), off);
+        }
+        acc.sub(off).intoArray(y, yo);
+    }
+
+    /**
      * The eight rows of an interleaved Q6_K group ({@link Q6Interleaved}) against one quantized activation row:
      * y[yo + r] for r &lt; 8. Per sub-block of 16, lane 2r + e of a 16-bit sum collects row r's products u * x of
      * the elements 2c + e over the 8 chunks c (|u| &lt;= 32, |x| &lt;= 127: 8 products stay below 2^15); the lane

@@ -27,6 +27,8 @@ public final class WeightMatrix {
      * a Q6_K matrix computes with f32 activations, for good.
      */
     private volatile boolean repackFailed;
+    /** Set when, besides, a Q4_K / Q5_K matrix's unpacked scales for the per-row kernel did not fit: f32 for good. */
+    private volatile boolean kScalesFailed;
 
     public WeightMatrix(String name, GgmlType type, int rows, int cols, MemorySegment data) {
         this(name, type, rows, cols, data, ActivationPrecision.F32);
@@ -66,7 +68,7 @@ public final class WeightMatrix {
     /** True when products quantize the activations to 8 bits (Q8 precision, a Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K matrix, 256-bit vectors). */
     public boolean quantizesActivations() {
         return activations == ActivationPrecision.Q8 && Q8Kernels.SUPPORTED && Q8Kernels.handles(type) && cols % 32 == 0
-                && !(repackFailed && type == GgmlType.Q6_K);
+                && !(repackFailed && (type == GgmlType.Q6_K || kScalesFailed));
     }
 
     /** A view of rows [first, first + count) (used for one expert of a stacked expert tensor). */
@@ -98,13 +100,13 @@ public final class WeightMatrix {
 
     /** dot(row r, quantized activation row t of x): the {@link ActivationPrecision#Q8} product (Q8_0 / Q4_0 / Q4_K / Q5_K / Q6_K only). */
     public float dotRow(int r, Q8Activations x, int t) {
-        if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) return Q8Kernels.dotK(type, data, rowBytes * r, kScales(), r * (cols / 16), x, t);
         RowGroups g = rowGroups();
         if (g != null) {
             float[] y = new float[RowGroups.ROWS];
             g.dot8(r / RowGroups.ROWS, x, t, y, 0);
             return y[r % RowGroups.ROWS];
         }
+        if (type == GgmlType.Q4_K || type == GgmlType.Q5_K) return Q8Kernels.dotK(type, data, rowBytes * r, kScales(), r * (cols / 16), x, t);
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
 
@@ -129,7 +131,7 @@ public final class WeightMatrix {
      * other types, or when the heap had no room for it (with one warning).
      */
     RowGroups rowGroups() {
-        if (type != GgmlType.Q4_0 && type != GgmlType.Q6_K && type != GgmlType.Q8_0) return null;
+        if (!Q8Kernels.handles(type)) return null;
         RowGroups p = groups;
         if (p == null && !repackFailed) {
             synchronized (this) {
@@ -139,11 +141,18 @@ public final class WeightMatrix {
                         groups = p = switch (type) {
                             case Q4_0 -> Q4Interleaved.of(data, rowBytes, rows, cols);
                             case Q8_0 -> Q8Interleaved.of(data, rowBytes, rows, cols);
+                            case Q4_K, Q5_K -> QKInterleaved.of(type, data, rowBytes, rows, cols);
                             default -> Q6Interleaved.of(data, rowBytes, rows, cols);
                         };
                     } catch (OutOfMemoryError | ArithmeticException e) {
                         repackFailed = true;
-                        long mib = (long) rows * cols * (type == GgmlType.Q4_0 ? 10 : type == GgmlType.Q8_0 ? 18 : 17) / 16 >> 20;
+                        long mib = (long) rows * cols * switch (type) {
+                            case Q4_0 -> 10;
+                            case Q4_K -> 12;
+                            case Q5_K -> 20;
+                            case Q8_0 -> 18;
+                            default -> 17;
+                        } / 16 >> 20;
                         System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this " + type
                                 + " matrix (" + mib + " MiB); " + (type == GgmlType.Q6_K ? "it computes with f32 activations"
                                 : "its 8-bit products use the slower per-row kernel") + " (raise -Xmx to avoid this)");
@@ -159,13 +168,13 @@ public final class WeightMatrix {
      * when it cannot (the heap is too small for it: the matrix falls back to f32 activations, with one warning).
      */
     boolean prepareQ8() {
-        if (type == GgmlType.Q4_0 || type == GgmlType.Q8_0 || type == GgmlType.Q6_K) return rowGroups() != null || type != GgmlType.Q6_K;
-        if (type != GgmlType.Q4_K && type != GgmlType.Q5_K) return true;
+        if (rowGroups() != null || type == GgmlType.Q4_0 || type == GgmlType.Q8_0) return true;
+        if (type != GgmlType.Q4_K && type != GgmlType.Q5_K) return false;
         try {
             kScales();
             return true;
         } catch (OutOfMemoryError e) {
-            repackFailed = true;
+            kScalesFailed = true;
             System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the unpacked scales of this " + type
                     + " matrix (" + ((long) rows * cols / 16 >> 20) + " MiB); it computes with f32 activations (raise -Xmx to avoid this)");
             return false;

@@ -91,16 +91,17 @@ class Q8ActivationsTest {
     }
 
     /**
-     * Q4_0 and Q8_0 products run on the rows interleaved by eight; the per-row kernel serves a matrix whose
-     * interleaved copy did not fit the heap. Both against the scalar definition, row counts around a group boundary.
+     * Q8_0, Q4_0, Q4_K and Q5_K products run on the rows interleaved by eight; the per-row kernel serves a matrix
+     * whose interleaved copy did not fit the heap. Both against the scalar definition, row counts around a group
+     * boundary.
      */
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_K", "Q5_K"})
     void interleavedAndPerRowKernelsAgreeWithTheDefinition(GgmlType type) {
         org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
         SplittableRandom rnd = new SplittableRandom(11);
         for (int rows : new int[] {1, 7, 8, 9, 17}) {
-            int cols = 256;
+            int cols = 512;
             try (Arena arena = Arena.ofShared()) {
                 long rowBytes = type.bytesFor(cols);
                 MemorySegment seg = arena.allocate(rowBytes * rows, 64);
@@ -114,7 +115,13 @@ class Q8ActivationsTest {
                 Q8Activations q = new Q8Activations();
                 q.quantize(x, 1, cols, false);
                 if (type == GgmlType.Q8_0) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2 + 3, (byte) -128);
-                RowGroups il = type == GgmlType.Q4_0 ? Q4Interleaved.of(seg, rowBytes, rows, cols) : Q8Interleaved.of(seg, rowBytes, rows, cols);
+                RowGroups il = switch (type) {
+                    case Q4_0 -> Q4Interleaved.of(seg, rowBytes, rows, cols);
+                    case Q8_0 -> Q8Interleaved.of(seg, rowBytes, rows, cols);
+                    default -> QKInterleaved.of(type, seg, rowBytes, rows, cols);
+                };
+                boolean k = type == GgmlType.Q4_K || type == GgmlType.Q5_K;
+                byte[] kScales = k ? Q8Kernels.unpackKScales(seg, rowBytes, type == GgmlType.Q5_K ? 176 : 144, rows, cols) : null;
                 assertThat(il.groups()).isEqualTo((rows + 7) / 8);
                 float[] y = new float[8 * il.groups()];
                 for (int g = 0; g < il.groups(); g++) il.dot8(g, q, 0, y, 8 * g);
@@ -124,7 +131,8 @@ class Q8ActivationsTest {
                     double ref = reference(type, wq, wd, wmin, x, 0, cols);
                     org.assertj.core.data.Offset<Double> tol = org.assertj.core.data.Offset.offset(1e-5 * (1 + Math.abs(ref)) + 1e-4 * norm(wq, wd, x));
                     assertThat((double) y[r]).as("interleaved, %d rows, row %d", rows, r).isCloseTo(ref, tol);
-                    assertThat((double) Q8Kernels.dot(type, seg, r * rowBytes, q, 0)).as("per row, %d rows, row %d", rows, r).isCloseTo(ref, tol);
+                    float perRow = k ? Q8Kernels.dotK(type, seg, r * rowBytes, kScales, r * (cols / 16), q, 0) : Q8Kernels.dot(type, seg, r * rowBytes, q, 0);
+                    assertThat((double) perRow).as("per row, %d rows, row %d", rows, r).isCloseTo(ref, tol);
                 }
                 for (int r = rows; r < y.length; r++) assertThat(y[r]).as("padding row %d", r).isZero();
             }
