@@ -246,9 +246,7 @@ public abstract class DecoderModel implements Model {
     private void attentionRows(int l, InferenceState s, float[] in, float[] out, int T) {
         AttentionWeights a = attn[l];
         int qDim = c.qDim(), kvDim = c.kvDim(), hd = c.headDim;
-        a.wq().matmul(in, T, s.q);
-        a.wk().matmul(in, T, s.k);
-        a.wv().matmul(in, T, s.v);
+        MatMul.matmulShared(in, T, a.wq(), s.q, a.wk(), s.k, a.wv(), s.v);     // q, k, v = in·Wqᵀ, in·Wkᵀ, in·Wvᵀ
         boolean useRope = l < c.nLayers && c.usesRope(l);
         for (int t = 0; t < T; t++) {
             if (a.qNorm() != null) {
@@ -324,8 +322,7 @@ public abstract class DecoderModel implements Model {
     /** SwiGLU MLP: out (T x dim) = down(silu(gate in) * up in). */
     protected void mlp(MlpWeights m, InferenceState s, float[] in, float[] out, int T) {
         int hidden = m.gate().rows();
-        m.gate().matmul(in, T, s.hb);
-        m.up().matmul(in, T, s.hb2);
+        MatMul.matmulShared(in, T, m.gate(), s.hb, m.up(), s.hb2, null, null);
         Ops.swiglu(s.hb, s.hb2, T * hidden);
         m.down().matmul(s.hb, T, out);
     }

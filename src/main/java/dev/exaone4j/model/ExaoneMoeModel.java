@@ -97,8 +97,7 @@ public class ExaoneMoeModel extends DecoderModel {
             }
             MatMul.exactRows(exactE);
             try {
-                m.gate()[e].matmul(xe, n, g);
-                m.up()[e].matmul(xe, n, u);
+                MatMul.matmulShared(xe, n, m.gate()[e], g, m.up()[e], u, null, null);
                 Ops.swiglu(g, u, n * f);
                 m.down()[e].matmul(g, n, y);
             } finally {

@@ -39,22 +39,32 @@ public final class MatMul {
         /** The activations quantized to 8 bits, when the matrix computes with {@link ActivationPrecision#Q8}. */
         Q8Activations q8;
         final Q8Activations q8Buffer = new Q8Activations();
-        /** The interleaved copy of w (Q4_0, Q6_K), when its Q8 product runs by groups of eight rows. */
-        RowGroups groups;
+        /**
+         * When the Q8 product runs by groups of eight rows ({@link RowGroups}): the interleaved matrices (one, or
+         * several sharing the input, {@link #matmulShared}), their outputs, and where each one's groups start in
+         * the parallel range.
+         */
+        final RowGroups[] parts = new RowGroups[3];
+        final float[][] partY = new float[3][];
+        final int[] partStart = new int[4];
+        int nParts;
         final float[] group = new float[RowGroups.ROWS];
 
         @Override
         public void run(int start, int end) {
-            if (groups != null) {
-                int rows = w.rows(), R = RowGroups.ROWS;
-                for (int g = start; g < end; g++) {
-                    int r0 = g * R;
+            if (nParts > 0) {
+                int R = RowGroups.ROWS, p = 0;
+                for (int i = start; i < end; i++) {
+                    while (i >= partStart[p + 1]) p++;
+                    RowGroups groups = parts[p];
+                    float[] out = partY[p];
+                    int g = i - partStart[p], rows = groups.rows, r0 = g * R;
                     for (int t = 0; t < T; t++) {
                         if (r0 + R <= rows) {
-                            groups.dot8(g, q8, t, y, t * rows + r0);
+                            groups.dot8(g, q8, t, out, t * rows + r0);
                         } else {
                             groups.dot8(g, q8, t, group, 0);
-                            System.arraycopy(group, 0, y, t * rows + r0, rows - r0);
+                            System.arraycopy(group, 0, out, t * rows + r0, rows - r0);
                         }
                     }
                 }
@@ -136,39 +146,102 @@ public final class MatMul {
 
     /** The product of T rows, all with 8-bit activations (q8) or all exact. */
     private static void run(WeightMatrix w, float[] x, int T, float[] y, boolean q8) {
+        RowGroups groups = q8 ? w.rowGroups() : null;
+        if (groups != null) {
+            runGroups(x, T, groups, y, null, null, null, null);
+            return;
+        }
         final int rows = w.rows();
         int threads = Parallel.global().threads();
-        Task task = TASK.get();
-        if (task.busy) task = new Task();
-        task.busy = true;
+        Task task = acquire();
         task.w = w;
         task.x = x;
         task.y = y;
         task.T = T;
-        RowGroups groups = q8 ? w.rowGroups() : null;
         if (q8) {
             task.q8 = task.q8Buffer;
-            task.groups = groups;
-            task.q8.quantize(x, T, w.cols(), T > 1 && groups == null);
+            task.q8.quantize(x, T, w.cols(), T > 1);
         }
         try {
             long work = (long) rows * w.cols() * T;
-            if (groups != null) {
-                int n = groups.groups();
-                Parallel.forRange(n, Math.max(1, n / (threads * 8)), work, task);
-            } else if (T == 1) {
+            if (T == 1) {
                 Parallel.forRange(rows, Math.max(16, rows / (threads * 8)), work, task);
             } else {
                 int tiles = (rows + MR - 1) / MR;
                 Parallel.forRange(tiles, Math.max(1, tiles / (threads * 8)), work, task);
             }
         } finally {
-            task.w = null;
-            task.x = task.y = null;
-            task.q8 = null;
-            task.groups = null;
-            task.busy = false;
+            release(task);
         }
+    }
+
+    /** This thread's task, or a fresh one for a nested call on a busy thread. */
+    private static Task acquire() {
+        Task task = TASK.get();
+        if (task.busy) task = new Task();
+        task.busy = true;
+        return task;
+    }
+
+    private static void release(Task task) {
+        task.w = null;
+        task.x = task.y = null;
+        task.q8 = null;
+        java.util.Arrays.fill(task.parts, null);
+        java.util.Arrays.fill(task.partY, null);
+        task.nParts = 0;
+        task.busy = false;
+    }
+
+    /** The Q8 products of up to three interleaved matrices with the same input x (null g1 / g2: fewer): one quantization, one parallel loop. */
+    private static void runGroups(float[] x, int T, RowGroups g0, float[] y0, RowGroups g1, float[] y1, RowGroups g2, float[] y2) {
+        int threads = Parallel.global().threads();
+        Task task = acquire();
+        try {
+            task.T = T;
+            task.q8 = task.q8Buffer;
+            task.q8.quantize(x, T, g0.cols, false);
+            long work = 0;
+            RowGroups[] gs = {g0, g1, g2};
+            float[][] ys = {y0, y1, y2};
+            for (int i = 0; i < 3 && gs[i] != null; i++) {
+                task.parts[i] = gs[i];
+                task.partY[i] = ys[i];
+                task.partStart[i + 1] = task.partStart[i] + gs[i].groups();
+                task.nParts = i + 1;
+                work += (long) gs[i].rows * gs[i].cols * T;
+            }
+            int n = task.partStart[task.nParts];
+            Parallel.forRange(n, Math.max(1, n / (threads * 8)), work, task);
+        } finally {
+            release(task);
+        }
+    }
+
+    /**
+     * y0 = x·W0ᵀ, y1 = x·W1ᵀ and (w2 not null) y2 = x·W2ᵀ, for matrices that share their input (the query, key and
+     * value projections; the gate and up projections): bit for bit three {@link #matmul} calls, but with 8-bit
+     * activations and interleaved weights the input is quantized once and the three run as one parallel loop.
+     */
+    public static void matmulShared(float[] x, int T, WeightMatrix w0, float[] y0, WeightMatrix w1, float[] y1, WeightMatrix w2, float[] y2) {
+        RowGroups g0 = sharable(w0, T), g1 = sharable(w1, T), g2 = w2 == null ? null : sharable(w2, T);
+        if (g0 == null || g1 == null || (w2 != null && g2 == null) || w1.cols() != w0.cols() || (w2 != null && w2.cols() != w0.cols())) {
+            matmul(w0, x, T, y0);
+            matmul(w1, x, T, y1);
+            if (w2 != null) matmul(w2, x, T, y2);
+            return;
+        }
+        runGroups(x, T, g0, y0, g1, y1, g2, y2);
+    }
+
+    /** w's interleaved copy when a product of T rows would run on it alone: Q8, prepared, no exact rows. */
+    private static RowGroups sharable(WeightMatrix w, int T) {
+        if (!(w.quantizesActivations() && w.prepareQ8())) return null;
+        boolean[] exact = ROWS.get().exact;
+        if (exact != null && exact.length >= T) {
+            for (int t = 0; t < T; t++) if (exact[t]) return null;
+        }
+        return w.rowGroups();
     }
 
     /**

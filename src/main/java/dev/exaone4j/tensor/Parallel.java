@@ -133,13 +133,26 @@ public final class Parallel {
         }
     }
 
+    /**
+     * How long an idle worker spins for the next operation before it parks: a decode step runs a few hundred
+     * operations with short serial gaps (norms, quantizing the activations) between them, and waking a parked
+     * thread costs tens of microseconds, a good part of an operation.
+     */
+    static final long SPIN_NANOS = 2_000_000L;
+
     private void workerLoop() {
         long seen = 0;
         while (true) {
             int spins = 0;
+            long idleSince = 0;
             while (epoch == seen) {
-                if (++spins < 20_000) Thread.onSpinWait();
-                else LockSupport.park(this);
+                if ((++spins & 1023) != 0) {
+                    Thread.onSpinWait();
+                } else if (idleSince == 0) {
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince > SPIN_NANOS) {
+                    LockSupport.park(this);
+                }
             }
             seen = epoch;
             work();

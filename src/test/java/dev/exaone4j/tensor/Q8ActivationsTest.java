@@ -139,6 +139,59 @@ class Q8ActivationsTest {
         }
     }
 
+    /** Products that share their input (q/k/v, gate/up) run as one loop: bit for bit the separate products. */
+    @Test
+    void sharedInputProductsEqualSeparateOnes() {
+        int cols = 512;
+        SplittableRandom rnd = new SplittableRandom(5);
+        try (Arena arena = Arena.ofShared()) {
+            GgmlType[] types = {GgmlType.Q4_0, GgmlType.Q6_K, GgmlType.Q8_0, GgmlType.Q4_K};
+            int[] rowCounts = {20, 9, 33, 16};
+            WeightMatrix[] q8 = new WeightMatrix[types.length], f32 = new WeightMatrix[types.length];
+            for (int i = 0; i < types.length; i++) {
+                long rowBytes = types[i].bytesFor(cols);
+                MemorySegment seg = arena.allocate(rowBytes * rowCounts[i], 64);
+                float[] w = new float[cols];
+                for (int r = 0; r < rowCounts[i]; r++) {
+                    for (int j = 0; j < cols; j++) w[j] = (float) rnd.nextGaussian();
+                    Quants.quantize(types[i], w, 0, cols, seg, r * rowBytes);
+                }
+                q8[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.Q8);
+                f32[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.F32);
+            }
+            for (int T : new int[] {1, 3}) {
+                float[] x = new float[T * cols];
+                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                for (WeightMatrix[] m : new WeightMatrix[][] {q8, {q8[0], f32[1], q8[2]}, {q8[3], q8[1], null}}) {
+                    float[][] shared = new float[3][], separate = new float[3][];
+                    for (int i = 0; i < 3; i++) {
+                        if (m[i] == null) continue;
+                        shared[i] = new float[T * m[i].rows()];
+                        separate[i] = new float[T * m[i].rows()];
+                        m[i].matmul(x, T, separate[i]);
+                    }
+                    MatMul.matmulShared(x, T, m[0], shared[0], m[1], shared[1], m[2], shared[2]);
+                    for (int i = 0; i < 3; i++) {
+                        if (m[i] != null) assertThat(shared[i]).as("T=%d %s", T, m[i]).isEqualTo(separate[i]);
+                    }
+                }
+                // prompt rows (exact) inside the batch: still the separate products
+                boolean[] old = MatMul.exactRows(new boolean[] {true, false, false});
+                try {
+                    float[] a = new float[T * q8[0].rows()], b = new float[T * q8[2].rows()];
+                    float[] a2 = new float[a.length], b2 = new float[b.length];
+                    MatMul.matmulShared(x, T, q8[0], a, q8[2], b, null, null);
+                    q8[0].matmul(x, T, a2);
+                    q8[2].matmul(x, T, b2);
+                    assertThat(a).isEqualTo(a2);
+                    assertThat(b).isEqualTo(b2);
+                } finally {
+                    MatMul.exactRows(old);
+                }
+            }
+        }
+    }
+
     /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
     private static double norm(float[] wq, float[] wd, float[] x) {
         double s = 0;
