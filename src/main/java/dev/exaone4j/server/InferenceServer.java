@@ -44,6 +44,7 @@ public final class InferenceServer implements AutoCloseable {
             try {
                 LoadedModel m = load.call();
                 try {
+                    warmUp(m);
                     engine = new Engine(m, new Scheduler(m, cfg, metrics), cfg.heartbeatMillis());
                 } catch (RuntimeException e) {
                     m.close();
@@ -58,6 +59,16 @@ public final class InferenceServer implements AutoCloseable {
                 loaded.countDown();
             }
         });
+    }
+
+    /**
+     * One generation step on a scratch state before the server reports ready, so that no request pays the one-time
+     * work of the first step: the weights' interleaved copies for 8-bit products (about a second per GB) and the
+     * compilation of the kernels.
+     */
+    private static void warmUp(LoadedModel m) {
+        dev.exaone4j.model.InferenceState scratch = m.model.newState(2);
+        m.model.forward(scratch, new int[] {0}, false);
     }
 
     /** Binds the port and starts loading {@code cfg.model()}; see {@link #awaitReady}. */

@@ -119,17 +119,16 @@ public final class MatMul {
 
     /** y[t*rows + r] = dot(row r of w, x[t*cols ..]) for t in [0, T). */
     public static void matmul(WeightMatrix w, float[] x, int T, float[] y) {
-        if (!(w.quantizesActivations() && w.prepareQ8())) {
+        RowContext c = ROWS.get();
+        boolean[] exact = c.exact;
+        int nExact = exactCount(exact, T);
+        // all rows exact (a prompt): f32, without preparing (repacking) the matrix for 8-bit products yet
+        if (nExact == T || !(w.quantizesActivations() && w.prepareQ8())) {
             run(w, x, T, y, false);
             return;
         }
-        RowContext c = ROWS.get();
-        boolean[] exact = c.exact;
-        int nExact = 0;
-        if (exact != null && exact.length < T) exact = null; // a mask for other rows: ignore it
-        if (exact != null) for (int t = 0; t < T; t++) if (exact[t]) nExact++;
-        if (nExact == 0 || nExact == T) {
-            run(w, x, T, y, nExact == 0);
+        if (nExact == 0) {
+            run(w, x, T, y, true);
             return;
         }
         // a mixed batch (prompt chunks and decode rows together): each group through its own kernel
@@ -243,12 +242,15 @@ public final class MatMul {
 
     /** w's interleaved copy when a product of T rows would run on it alone: Q8, prepared, no exact rows. */
     private static RowGroups sharable(WeightMatrix w, int T) {
-        if (!(w.quantizesActivations() && w.prepareQ8())) return null;
-        boolean[] exact = ROWS.get().exact;
-        if (exact != null && exact.length >= T) {
-            for (int t = 0; t < T; t++) if (exact[t]) return null;
-        }
+        if (exactCount(ROWS.get().exact, T) > 0 || !(w.quantizesActivations() && w.prepareQ8())) return null;
         return w.rowGroups();
+    }
+
+    /** How many of rows [0, T) the mask marks exact (a mask shorter than T is for other rows: none). */
+    private static int exactCount(boolean[] exact, int T) {
+        int n = 0;
+        if (exact != null && exact.length >= T) for (int t = 0; t < T; t++) if (exact[t]) n++;
+        return n;
     }
 
     /**
