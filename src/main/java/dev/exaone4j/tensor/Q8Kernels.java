@@ -12,18 +12,22 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Kernels for {@link ActivationPrecision#Q8}: Q8_0 and Q4_0 weight rows against activations quantized to 8 bits
- * ({@link Q8Activations}), in 256-bit vectors; Q4_K and Q5_K rows with their 6-bit scales unpacked once; and Q6_K rows
- * (the output matrix of most llama.cpp mixes) once repacked to int8 ({@link Q6Repacked}).
+ * Kernels for {@link ActivationPrecision#Q8}: weights against activations quantized to 8 bits
+ * ({@link Q8Activations}), in 256-bit vectors, for Q8_0, Q4_0, Q4_K, Q5_K and Q6_K.
  *
- * <p><b>One arithmetic for every product.</b> For each block of 32 the products {@code w[i] * x[i]} of the integer
- * weights and activations are summed exactly into 8 integer lanes, lane j holding the elements
- * {2j, 2j+1, 16+2j, 17+2j}; then {@code acc = lanes * (d_w * d_x) + acc} (one fused multiply-add per lane, blocks
- * in order) and the result is {@link #sum8} of acc. (Q6_K: an element's integer weight is {@code q - 32} times the
- * int8 scale of its 16 elements, and d_w the scale of its 256.) The one-row kernels get the lanes from 16-bit products
- * (|w x| &lt;= 128 * 127, two of them fit a short) summed pairwise into ints; the tiled kernel gets the same lane
- * sums from floats holding the integers (every partial sum is below 2^24, so float arithmetic is exact there), the
- * values stored in lane order ({@link #LANE_SLOT}). So a row's result is bit for bit the same whatever the batch.
+ * <p><b>The group kernels</b> ({@code dotQ8x8}, {@code dotQ4x8}, {@code dotQ4Kx8}, {@code dotQ5Kx8},
+ * {@code dotQ6x8}) compute eight rows at once on a matrix repacked with its rows interleaved by eight
+ * ({@link RowGroups}): row r in lane r, the 16-bit products of a weight pair and a broadcast activation pair added
+ * in 16 bits as long as they cannot overflow, then summed pairwise into 32-bit lanes, so each lane ends a block with
+ * its row's exact integer block sum; then {@code acc = sum * (d_w * d_x) + acc} (blocks in order). There is no lane
+ * reduction at all, and a row's result does not depend on its group or the batch. This is how every Q8 product runs.
+ *
+ * <p><b>The per-row kernels</b> (the fallback when the heap has no room for an interleaved copy): for each block of
+ * 32 the products are summed exactly into 8 integer lanes, lane j holding the elements {2j, 2j+1, 16+2j, 17+2j};
+ * then {@code acc = lanes * (d_w * d_x) + acc} and the result is {@link #sum8} of acc. The one-row kernels get the
+ * lanes from 16-bit products (|w x| &lt;= 128 * 127, two of them fit a short) summed pairwise into ints; the tiled
+ * kernel gets the same lane sums from floats holding the integers (every partial sum is below 2^24, so float
+ * arithmetic is exact there), the values stored in lane order ({@link #LANE_SLOT}); bit for bit alike.
  */
 final class Q8Kernels {
     private Q8Kernels() {}
