@@ -114,13 +114,13 @@ final class Q8Kernels {
         FloatVector acc = FloatVector.zero(F8);
         for (int b = 0; b < nb; b++) {
             int o = qo + 128 * b, p = xpo + 16 * b;
-            ShortVector s = ShortVector.zero(S16);
+            ShortVector s0 = ShortVector.zero(S16), s1 = s0;       // two sums: two dependency chains
             for (int c = 0; c < 8; c++) {
                 ShortVector v = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
-                s = s.add(v.and((short) 15).mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()))
-                        .add(v.lanewise(VectorOperators.LSHR, 4).mul(IntVector.broadcast(I8, xp[p + 8 + c]).reinterpretAsShorts()));
+                s0 = s0.add(v.and((short) 15).mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()));
+                s1 = s1.add(v.lanewise(VectorOperators.LSHR, 4).mul(IntVector.broadcast(I8, xp[p + 8 + c]).reinterpretAsShorts()));
             }
-            IntVector sum = pairInts(s).sub(8 * xs[xbo + b]);
+            IntVector sum = pairInts(s0.add(s1)).sub(8 * xs[xbo + b]);
             FloatVector scale = FloatVector.fromArray(F8, ds, dso + 8 * b).mul(xd[xbo + b]);
             acc = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).fma(scale, acc);
         }

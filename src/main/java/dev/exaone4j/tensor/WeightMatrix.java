@@ -110,6 +110,28 @@ public final class WeightMatrix {
         return Q8Kernels.dot(type, data, rowBytes * r, x, t);
     }
 
+    /**
+     * y[r] = dot(row r, quantized activation row t of x) for every row, on the calling thread: the Q8 product of
+     * one activation row, by groups of eight rows where the matrix has its interleaved copy (for benchmarks).
+     */
+    public void dotRowsQ8(Q8Activations x, int t, float[] y) {
+        RowGroups g = rowGroups();
+        if (g == null) {
+            for (int r = 0; r < rows; r++) y[r] = dotRow(r, x, t);
+            return;
+        }
+        float[] tail = new float[RowGroups.ROWS];
+        for (int k = 0, n = g.groups(); k < n; k++) {
+            int r0 = k * RowGroups.ROWS;
+            if (r0 + RowGroups.ROWS <= rows) {
+                g.dot8(k, x, t, y, r0);
+            } else {
+                g.dot8(k, x, t, tail, 0);
+                System.arraycopy(tail, 0, y, r0, rows - r0);
+            }
+        }
+    }
+
     /** Q4_K / Q5_K: the 6-bit scale and min of every block of 32, unpacked once (2 bytes per block, on the heap). */
     private byte[] kScales() {
         byte[] p = kScales;

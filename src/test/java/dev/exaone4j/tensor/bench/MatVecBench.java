@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * runs the type's fused kernel ({@code WeightMatrix.dotRow}) on one thread; {@code dequantThenDot} is the generic
  * path those kernels replace (exact scalar dequantization of the row, then the f32 dot) for the same rows;
  * {@code matvec} is the engine's parallel {@code matmul} with T = 1 on all threads. {@code dotRowsQ8} and
- * {@code matvecQ8} are the same with 8-bit activations ({@code ActivationPrecision.Q8}: Q8_0, Q4_0, Q6_K; other
- * types compute as f32 there).
+ * {@code matvecQ8} are the same with 8-bit activations ({@code ActivationPrecision.Q8}: Q8_0, Q4_0, Q4_K, Q5_K and
+ * Q6_K, on their rows interleaved by eight; other types compute as f32 there).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -86,7 +86,7 @@ public class MatVecBench {
     @Benchmark
     public float[] dotRowsQ8() {
         if (!wq8.quantizesActivations()) return dotRows();
-        for (int r = 0; r < y.length; r++) y[r] = wq8.dotRow(r, xq8, 0);
+        wq8.dotRowsQ8(xq8, 0, y);
         return y;
     }
 
