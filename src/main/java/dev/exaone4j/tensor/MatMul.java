@@ -65,8 +65,11 @@ public final class MatMul {
                     while (i >= partStart[p + 1]) p++;
                     RowGroups groups = parts[p];
                     float[] out = partY[p];
-                    int g = i - partStart[p], rows = groups.rows, r0 = g * R;
-                    for (int t = 0; t < T; t++) {
+                    int g = i - partStart[p], rows = groups.rows, r0 = g * R, t = 0;
+                    if (r0 + R <= rows) {
+                        for (; t + 2 <= T; t += 2) groups.dot8x2(g, q8, t, out, t * rows + r0, rows);
+                    }
+                    for (; t < T; t++) {
                         if (r0 + R <= rows) {
                             groups.dot8(g, q8, t, out, t * rows + r0);
                         } else {

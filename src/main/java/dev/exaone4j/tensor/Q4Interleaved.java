@@ -57,4 +57,11 @@ final class Q4Interleaved extends RowGroups {
         Q8Kernels.dotQ4x8(quants[g / perChunk], lg * 128 * nb, scales[g / perChunk], lg * ROWS * nb,
                 x.pairs, t * (cols / 2), x.d, x.sums, t * nb, nb, y, yo);
     }
+
+    @Override
+    void dot8x2(int g, Q8Activations x, int t, float[] y, int yo, int ys) {
+        int nb = cols / 32, lg = g % perChunk;
+        Q8Kernels.dotQ4x8x2(quants[g / perChunk], lg * 128 * nb, scales[g / perChunk], lg * ROWS * nb,
+                x.pairs, t * (cols / 2), cols / 2, x.d, x.sums, t * nb, nb, nb, y, yo, ys);
+    }
 }

@@ -56,4 +56,11 @@ final class Q8Interleaved extends RowGroups {
         Q8Kernels.dotQ8x8(quants[g / perChunk], lg * 256 * nb, scales[g / perChunk], lg * ROWS * nb,
                 x.pairs, t * (cols / 2), x.d, t * nb, nb, y, yo);
     }
+
+    @Override
+    void dot8x2(int g, Q8Activations x, int t, float[] y, int yo, int ys) {
+        int nb = cols / 32, lg = g % perChunk;
+        Q8Kernels.dotQ8x8x2(quants[g / perChunk], lg * 256 * nb, scales[g / perChunk], lg * ROWS * nb,
+                x.pairs, t * (cols / 2), cols / 2, x.d, t * nb, nb, nb, y, yo, ys);
+    }
 }

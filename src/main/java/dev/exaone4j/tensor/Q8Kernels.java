@@ -127,6 +127,53 @@ final class Q8Kernels {
         acc.intoArray(y, yo);
     }
 
+    /** {@link #dotQ4x8} for two activation rows (the second xps / xbs further on, its outputs ys further on) at once, sharing the weights' unpacking; the same bits. */
+    static void dotQ4x8x2(byte[] q, int qo, float[] ds, int dso, int[] xp, int xpo, int xps, float[] xd, int[] xs, int xbo, int xbs,
+                          int nb, float[] y, int yo, int ys) {
+        FloatVector accA = FloatVector.zero(F8), accB = accA;
+        for (int b = 0; b < nb; b++) {
+            int o = qo + 128 * b, p = xpo + 16 * b, pb = p + xps;
+            ShortVector a0 = ShortVector.zero(S16), a1 = a0, b0 = a0, b1 = a0;
+            for (int c = 0; c < 8; c++) {
+                ShortVector v = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.ZERO_EXTEND_B2S, S16, 0);
+                ShortVector lo = v.and((short) 15), hi = v.lanewise(VectorOperators.LSHR, 4);
+                a0 = a0.add(lo.mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts()));
+                a1 = a1.add(hi.mul(IntVector.broadcast(I8, xp[p + 8 + c]).reinterpretAsShorts()));
+                b0 = b0.add(lo.mul(IntVector.broadcast(I8, xp[pb + c]).reinterpretAsShorts()));
+                b1 = b1.add(hi.mul(IntVector.broadcast(I8, xp[pb + 8 + c]).reinterpretAsShorts()));
+            }
+            FloatVector d = FloatVector.fromArray(F8, ds, dso + 8 * b);
+            int xa = xbo + b, xb = xa + xbs;
+            accA = ((FloatVector) pairInts(a0.add(a1)).sub(8 * xs[xa]).convert(VectorOperators.I2F, 0)).fma(d.mul(xd[xa]), accA);
+            accB = ((FloatVector) pairInts(b0.add(b1)).sub(8 * xs[xb]).convert(VectorOperators.I2F, 0)).fma(d.mul(xd[xb]), accB);
+        }
+        accA.intoArray(y, yo);
+        accB.intoArray(y, yo + ys);
+    }
+
+    /** {@link #dotQ8x8} for two activation rows at once (as {@link #dotQ4x8x2}); the same bits. */
+    static void dotQ8x8x2(byte[] q, int qo, float[] ds, int dso, int[] xp, int xpo, int xps, float[] xd, int xbo, int xbs, int nb,
+                          float[] y, int yo, int ys) {
+        FloatVector accA = FloatVector.zero(F8), accB = accA;
+        for (int b = 0; b < nb; b++) {
+            int o = qo + 256 * b, p = xpo + 16 * b, pb = p + xps;
+            IntVector sumA = IntVector.zero(I8), sumB = sumA;
+            for (int c = 0; c < 16; c += 2) {
+                ShortVector v0 = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c).convertShape(VectorOperators.B2S, S16, 0);
+                ShortVector v1 = (ShortVector) ByteVector.fromArray(B16, q, o + 16 * c + 16).convertShape(VectorOperators.B2S, S16, 0);
+                sumA = sumA.add(pairInts(v0.mul(IntVector.broadcast(I8, xp[p + c]).reinterpretAsShorts())
+                        .add(v1.mul(IntVector.broadcast(I8, xp[p + c + 1]).reinterpretAsShorts()))));
+                sumB = sumB.add(pairInts(v0.mul(IntVector.broadcast(I8, xp[pb + c]).reinterpretAsShorts())
+                        .add(v1.mul(IntVector.broadcast(I8, xp[pb + c + 1]).reinterpretAsShorts()))));
+            }
+            FloatVector d = FloatVector.fromArray(F8, ds, dso + 8 * b);
+            accA = ((FloatVector) sumA.convert(VectorOperators.I2F, 0)).fma(d.mul(xd[xbo + b]), accA);
+            accB = ((FloatVector) sumB.convert(VectorOperators.I2F, 0)).fma(d.mul(xd[xbo + xbs + b]), accB);
+        }
+        accA.intoArray(y, yo);
+        accB.intoArray(y, yo + ys);
+    }
+
     /**
      * The eight rows of an interleaved Q8_0 group ({@link Q8Interleaved}) against one quantized activation row:
      * y[yo + r] for r &lt; 8. Lane 2r + e of a 16-bit sum collects row r's products q * x of the elements 2c + e and

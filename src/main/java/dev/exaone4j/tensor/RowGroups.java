@@ -29,6 +29,15 @@ abstract sealed class RowGroups permits Q4Interleaved, Q6Interleaved, Q8Interlea
     /** y[yo..yo+8) = the rows of group g against quantized activation row t of x (rows past the matrix give 0). */
     abstract void dot8(int g, Q8Activations x, int t, float[] y, int yo);
 
+    /**
+     * {@link #dot8} for activation rows t (into y[yo ..]) and t + 1 (into y[yo + ys ..]): the same bits; types with a
+     * two-row kernel unpack each weight once for both.
+     */
+    void dot8x2(int g, Q8Activations x, int t, float[] y, int yo, int ys) {
+        dot8(g, x, t, y, yo);
+        dot8(g, x, t + 1, y, yo + ys);
+    }
+
     /** Groups per array when a group takes groupBytes bytes. */
     static int groupsPerChunk(long groupBytes) {
         return (int) Math.max(1, CHUNK_BYTES / groupBytes);
