@@ -38,6 +38,65 @@ abstract sealed class RowGroups permits Q4Interleaved, Q6Interleaved, Q8Interlea
         dot8(g, x, t + 1, y, yo + ys);
     }
 
+    // ------------------------------------------------------------------ the heap budget for interleaved copies
+
+    /**
+     * The share of the heap (-Xmx) that interleaved copies may take together, unless the system property
+     * {@code exaone4j.interleavedHeapBytes} gives a byte count: a model bigger than that keeps its other matrices on
+     * the per-row kernels instead of filling the heap (where the KV cache, the server and everything else live).
+     */
+    static final double HEAP_SHARE = 0.6;
+    private static final java.util.concurrent.atomic.AtomicLong RESERVED = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
+    static long budget() {
+        Long bytes = Long.getLong("exaone4j.interleavedHeapBytes");
+        return bytes != null ? bytes : (long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE);
+    }
+
+    /** The heap bytes an interleaved copy of a rows x cols matrix of the type takes (with the padding rows). */
+    static long bytesFor(dev.exaone4j.gguf.GgmlType type, int rows, int cols) {
+        long weights = (long) ((rows + ROWS - 1) / ROWS * ROWS) * cols;
+        return weights * switch (type) {
+            case Q4_0 -> 10;    // 0.625 bytes per weight
+            case Q4_K -> 12;    // 0.75
+            case Q5_K -> 20;    // 1.25
+            case Q8_0 -> 18;    // 1.125
+            default -> 17;      // Q6_K: 1 + 1/16, plus its f32 scale per 256
+        } / 16 + (long) rows * cols / 64;
+    }
+
+    /** Takes bytes from the budget; false (nothing taken) when they do not fit. */
+    static boolean reserve(long bytes) {
+        long limit = budget();
+        while (true) {
+            long r = RESERVED.get();
+            if (r + bytes > limit) return false;
+            if (RESERVED.compareAndSet(r, r + bytes)) return true;
+        }
+    }
+
+    static void release(long bytes) {
+        RESERVED.addAndGet(-bytes);
+    }
+
+    /** Returns the bytes to the budget once owner (the matrix holding the copy) is garbage. */
+    static void releaseWhenUnreachable(Object owner, long bytes) {
+        CLEANER.register(owner, () -> release(bytes));
+    }
+
+    /** One warning per process when the budget first refuses a copy. */
+    static void warnBudgetSpent(dev.exaone4j.gguf.GgmlType type) {
+        if (WARNED.compareAndSet(false, true)) {
+            String source = System.getProperty("exaone4j.interleavedHeapBytes") != null ? "exaone4j.interleavedHeapBytes"
+                    : Math.round(HEAP_SHARE * 100) + "% of -Xmx";
+            System.err.println("exaone4j: warning: the heap budget for interleaved 8-bit weight copies (" + (budget() >> 20)
+                    + " MiB, " + source + ") is spent; further matrices use the slower per-row 8-bit"
+                    + " kernels (Q6_K: f32 activations). Raise -Xmx (EXAONE4J_JAVA_OPTS) to avoid this.");
+        }
+    }
+
     /** Groups per array when a group takes groupBytes bytes. */
     static int groupsPerChunk(long groupBytes) {
         return (int) Math.max(1, CHUNK_BYTES / groupBytes);

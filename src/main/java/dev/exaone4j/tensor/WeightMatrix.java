@@ -159,6 +159,12 @@ public final class WeightMatrix {
             synchronized (this) {
                 p = groups;
                 if (p == null && !repackFailed) {
+                    long bytes = RowGroups.bytesFor(type, rows, cols);
+                    if (!RowGroups.reserve(bytes)) {
+                        repackFailed = true;
+                        RowGroups.warnBudgetSpent(type);
+                        return null;
+                    }
                     try {
                         groups = p = switch (type) {
                             case Q4_0 -> Q4Interleaved.of(data, rowBytes, rows, cols);
@@ -166,17 +172,12 @@ public final class WeightMatrix {
                             case Q4_K, Q5_K -> QKInterleaved.of(type, data, rowBytes, rows, cols);
                             default -> Q6Interleaved.of(data, rowBytes, rows, cols);
                         };
+                        RowGroups.releaseWhenUnreachable(this, bytes);
                     } catch (OutOfMemoryError | ArithmeticException e) {
+                        RowGroups.release(bytes);
                         repackFailed = true;
-                        long mib = (long) rows * cols * switch (type) {
-                            case Q4_0 -> 10;
-                            case Q4_K -> 12;
-                            case Q5_K -> 20;
-                            case Q8_0 -> 18;
-                            default -> 17;
-                        } / 16 >> 20;
                         System.err.println("exaone4j: warning: tensor '" + name + "': no heap for the interleaved copy of this " + type
-                                + " matrix (" + mib + " MiB); " + (type == GgmlType.Q6_K ? "it computes with f32 activations"
+                                + " matrix (" + (bytes >> 20) + " MiB); " + (type == GgmlType.Q6_K ? "it computes with f32 activations"
                                 : "its 8-bit products use the slower per-row kernel") + " (raise -Xmx to avoid this)");
                     }
                 }

@@ -192,6 +192,50 @@ class Q8ActivationsTest {
         }
     }
 
+    /**
+     * Past the heap budget for interleaved copies, a matrix keeps the per-row 8-bit kernel (Q6_K: f32 activations)
+     * instead of filling the heap, and says so once.
+     */
+    @Test
+    void heapBudgetForInterleavedCopiesIsRespected() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Q8Kernels.SUPPORTED, "no 256-bit vectors: Q8 computes as F32 here");
+        int rows = 12, cols = 256;
+        SplittableRandom rnd = new SplittableRandom(9);
+        assertThat(RowGroups.bytesFor(GgmlType.Q4_0, rows, cols)).isGreaterThanOrEqualTo(16L * cols * 5 / 8);
+        String old = System.getProperty("exaone4j.interleavedHeapBytes");
+        System.setProperty("exaone4j.interleavedHeapBytes", "1");
+        try (Arena arena = Arena.ofShared()) {
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) x[i] = (float) rnd.nextGaussian();
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q6_K}) {
+                long rowBytes = type.bytesFor(cols);
+                MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+                float[] w = new float[cols];
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
+                    Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+                }
+                WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
+                float[] y = new float[rows];
+                m.matmul(x, 1, y);
+                assertThat(m.rowGroups()).as("%s: no interleaved copy past the budget", type).isNull();
+                float[] expected = new float[rows];
+                if (type == GgmlType.Q6_K) {
+                    assertThat(m.quantizesActivations()).isFalse();
+                    new WeightMatrix("w", type, rows, cols, seg).matmul(x, 1, expected);
+                } else {
+                    Q8Activations q = new Q8Activations();
+                    q.quantize(x, 1, cols, false);
+                    for (int r = 0; r < rows; r++) expected[r] = Q8Kernels.dot(type, seg, r * rowBytes, q, 0);
+                }
+                assertThat(y).as("%s past the budget", type).isEqualTo(expected);
+            }
+        } finally {
+            if (old == null) System.clearProperty("exaone4j.interleavedHeapBytes");
+            else System.setProperty("exaone4j.interleavedHeapBytes", old);
+        }
+    }
+
     /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
     private static double norm(float[] wq, float[] wd, float[] x) {
         double s = 0;
