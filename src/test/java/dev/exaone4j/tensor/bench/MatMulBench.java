@@ -1,6 +1,7 @@
 package dev.exaone4j.tensor.bench;
 
 import dev.exaone4j.gguf.GgmlType;
+import dev.exaone4j.tensor.ActivationPrecision;
 import dev.exaone4j.tensor.WeightMatrix;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,9 +18,10 @@ import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Prefill-path matrix products: T activation rows against a whole matrix on all threads (time per product; GFLOP/s
+ * Batched matrix products: T activation rows against a whole matrix on all threads (time per product; GFLOP/s
  * = 2 * rows * cols * T / time). The 1.2B model's shapes: 2048x2048 (attention), 4096x2048 (FFN up/gate), 2048x4096
- * (FFN down).
+ * (FFN down). {@code activations=f32} is the prefill path (exact tiles); {@code q8} the 8-bit path of generated rows
+ * in batches (speculative verification, the server's batches), on the rows interleaved by eight.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -31,8 +33,11 @@ public class MatMulBench {
     @Param({"2048x4096", "4096x2048"})
     public String shape;
 
-    @Param({"64", "512"})
+    @Param({"4", "64", "512"})
     public int tokens;
+
+    @Param({"f32", "q8"})
+    public String activations;
 
     private Arena arena;
     private WeightMatrix w;
@@ -42,7 +47,8 @@ public class MatMulBench {
     public void setup() {
         int[] s = BenchWeights.shape(shape);
         arena = Arena.ofShared();
-        w = BenchWeights.matrix(arena, GgmlType.valueOf(type), s[0], s[1], 1);
+        WeightMatrix m = BenchWeights.matrix(arena, GgmlType.valueOf(type), s[0], s[1], 1);
+        w = new WeightMatrix(m.name(), m.type(), m.rows(), m.cols(), m.data(), ActivationPrecision.parse(activations));
         x = BenchWeights.activations(tokens * s[1], 2);
         y = new float[tokens * s[0]];
     }
