@@ -269,6 +269,7 @@ public abstract class DecoderModel implements Model {
 
     private static final int KEY_CHUNK = 64;
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[KEY_CHUNK]);
+    private static final ThreadLocal<int[]> KEY_OFFSETS = ThreadLocal.withInitial(() -> new int[KEY_CHUNK]);
 
     /**
      * For each of T query rows (row t at position pos[t], attending cache caches[t]) and each head:
@@ -283,6 +284,7 @@ public abstract class DecoderModel implements Model {
         for (int t = 0; t < T; t++) span += positions[t] - caches[t].firstVisible(positions[t]) + 1;
         Parallel.forRange(T * nHeads, 1, span * nHeads * hd * 2, (from, to) -> {
             float[] sc = SCORES.get();
+            int[] koff = KEY_OFFSETS.get();
             for (int task = from; task < to; task++) {
                 int t = task / nHeads, h = task % nHeads;
                 KvCache cache = caches[t];
@@ -297,8 +299,10 @@ public abstract class DecoderModel implements Model {
                     int n = Math.min(KEY_CHUNK, pos - p0 + 1);
                     float cmax = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < n; j++) {
-                        float sj = Kernels.dot(q, qo, keys, cache.offset(p0 + j) + kvo, hd) * scale;
+                        int ko = cache.offset(p0 + j) + kvo;
+                        float sj = Kernels.dot(q, qo, keys, ko, hd) * scale;
                         sc[j] = sj;
+                        koff[j] = ko;
                         cmax = Math.max(cmax, sj);
                     }
                     if (cmax > max) {
@@ -310,8 +314,9 @@ public abstract class DecoderModel implements Model {
                     for (int j = 0; j < n; j++) {
                         float e = (float) Math.exp(sc[j] - max);
                         sum += e;
-                        Kernels.axpy(e, values, cache.offset(p0 + j) + kvo, out, oo, hd);
+                        sc[j] = e;
                     }
+                    Kernels.axpyRows(sc, values, koff, n, out, oo, hd);     // out += sum_j e_j v_j, keys in order
                 }
                 float inv = 1f / sum;
                 for (int i = 0; i < hd; i++) out[oo + i] *= inv;

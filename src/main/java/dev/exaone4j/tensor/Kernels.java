@@ -304,6 +304,45 @@ public final class Kernels {
         }
     }
 
+    /**
+     * For j in [0, n) in order, {@link #axpy}(a[j], x, xo[j], y, yo, len): bit for bit the same, but y is kept in
+     * registers 8L elements at a time across the rows instead of loaded and stored once per row (attention's
+     * weighted sum of value rows).
+     */
+    public static void axpyRows(float[] a, float[] x, int[] xo, int n, float[] y, int yo, int len) {
+        int i = 0;
+        for (int up = len - 8 * L; i <= up; i += 8 * L) {
+            int o = yo + i;
+            FloatVector y0 = FloatVector.fromArray(F, y, o), y1 = FloatVector.fromArray(F, y, o + L);
+            FloatVector y2 = FloatVector.fromArray(F, y, o + 2 * L), y3 = FloatVector.fromArray(F, y, o + 3 * L);
+            FloatVector y4 = FloatVector.fromArray(F, y, o + 4 * L), y5 = FloatVector.fromArray(F, y, o + 5 * L);
+            FloatVector y6 = FloatVector.fromArray(F, y, o + 6 * L), y7 = FloatVector.fromArray(F, y, o + 7 * L);
+            for (int j = 0; j < n; j++) {
+                FloatVector av = FloatVector.broadcast(F, a[j]);
+                int r = xo[j] + i;
+                y0 = FloatVector.fromArray(F, x, r).fma(av, y0);
+                y1 = FloatVector.fromArray(F, x, r + L).fma(av, y1);
+                y2 = FloatVector.fromArray(F, x, r + 2 * L).fma(av, y2);
+                y3 = FloatVector.fromArray(F, x, r + 3 * L).fma(av, y3);
+                y4 = FloatVector.fromArray(F, x, r + 4 * L).fma(av, y4);
+                y5 = FloatVector.fromArray(F, x, r + 5 * L).fma(av, y5);
+                y6 = FloatVector.fromArray(F, x, r + 6 * L).fma(av, y6);
+                y7 = FloatVector.fromArray(F, x, r + 7 * L).fma(av, y7);
+            }
+            y0.intoArray(y, o);
+            y1.intoArray(y, o + L);
+            y2.intoArray(y, o + 2 * L);
+            y3.intoArray(y, o + 3 * L);
+            y4.intoArray(y, o + 4 * L);
+            y5.intoArray(y, o + 5 * L);
+            y6.intoArray(y, o + 6 * L);
+            y7.intoArray(y, o + 7 * L);
+        }
+        if (i < len) {
+            for (int j = 0; j < n; j++) axpy(a[j], x, xo[j] + i, y, yo + i, len - i);
+        }
+    }
+
     /** y[yo..yo+n) += a * x[xo..xo+n). */
     public static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         FloatVector av = FloatVector.broadcast(F, a);

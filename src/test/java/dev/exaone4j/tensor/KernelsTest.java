@@ -214,4 +214,25 @@ class KernelsTest {
             assertThat(Float.floatToRawIntBits(got)).isEqualTo(Float.floatToRawIntBits(t[0]));
         }
     }
+
+    /** Attention's weighted sum of value rows keeps the output in registers: bit for bit one axpy per row, in order. */
+    @org.junit.jupiter.api.Test
+    void axpyRowsEqualsOneAxpyPerRow() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int len : new int[] {64, 128, 80, 7, 200}) {
+            int n = 13;
+            float[] x = new float[n * (len + 9)], a = new float[n];
+            int[] xo = new int[n];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            for (int j = 0; j < n; j++) {
+                a[j] = (float) rnd.nextDouble();
+                xo[j] = (n - 1 - j) * (len + 9) + j % 5;            // rows out of order, unaligned
+            }
+            float[] y = new float[len + 3], ref = new float[len + 3];
+            for (int i = 0; i < y.length; i++) y[i] = ref[i] = (float) rnd.nextGaussian();
+            Kernels.axpyRows(a, x, xo, n, y, 3, len);
+            for (int j = 0; j < n; j++) Kernels.axpy(a[j], x, xo[j], ref, 3, len);
+            assertThat(y).as("len %d", len).isEqualTo(ref);
+        }
+    }
 }
