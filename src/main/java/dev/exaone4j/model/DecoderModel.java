@@ -298,13 +298,9 @@ public abstract class DecoderModel implements Model {
                 for (int p0 = cache.firstVisible(pos); p0 <= pos; p0 += KEY_CHUNK) {
                     int n = Math.min(KEY_CHUNK, pos - p0 + 1);
                     float cmax = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < n; j++) {
-                        int ko = cache.offset(p0 + j) + kvo;
-                        float sj = Kernels.dot(q, qo, keys, ko, hd) * scale;
-                        sc[j] = sj;
-                        koff[j] = ko;
-                        cmax = Math.max(cmax, sj);
-                    }
+                    for (int j = 0; j < n; j++) koff[j] = cache.offset(p0 + j) + kvo;
+                    Kernels.dotRows(q, qo, keys, koff, n, hd, scale, sc);             // scores q·k / sqrt(hd)
+                    for (int j = 0; j < n; j++) cmax = Math.max(cmax, sc[j]);
                     if (cmax > max) {
                         float r = (float) Math.exp(max - cmax);
                         sum *= r;

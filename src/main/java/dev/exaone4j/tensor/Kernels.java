@@ -305,6 +305,34 @@ public final class Kernels {
     }
 
     /**
+     * out[j] = {@link #dot}(q[qo ..], k[ko[j] ..], len) * scale for j in [0, n): bit for bit, with q kept in registers
+     * across the rows when len is 8L (a 64-wide attention head on AVX2).
+     */
+    public static void dotRows(float[] q, int qo, float[] k, int[] ko, int n, int len, float scale, float[] out) {
+        if (len != 8 * L) {
+            for (int j = 0; j < n; j++) out[j] = dot(q, qo, k, ko[j], len) * scale;
+            return;
+        }
+        FloatVector q0 = FloatVector.fromArray(F, q, qo), q1 = FloatVector.fromArray(F, q, qo + L);
+        FloatVector q2 = FloatVector.fromArray(F, q, qo + 2 * L), q3 = FloatVector.fromArray(F, q, qo + 3 * L);
+        FloatVector q4 = FloatVector.fromArray(F, q, qo + 4 * L), q5 = FloatVector.fromArray(F, q, qo + 5 * L);
+        FloatVector q6 = FloatVector.fromArray(F, q, qo + 6 * L), q7 = FloatVector.fromArray(F, q, qo + 7 * L);
+        FloatVector zero = FloatVector.zero(F);
+        for (int j = 0; j < n; j++) {
+            int r = ko[j];
+            FloatVector a0 = q0.fma(FloatVector.fromArray(F, k, r), zero);
+            FloatVector a1 = q1.fma(FloatVector.fromArray(F, k, r + L), zero);
+            a0 = q2.fma(FloatVector.fromArray(F, k, r + 2 * L), a0);
+            a1 = q3.fma(FloatVector.fromArray(F, k, r + 3 * L), a1);
+            a0 = q4.fma(FloatVector.fromArray(F, k, r + 4 * L), a0);
+            a1 = q5.fma(FloatVector.fromArray(F, k, r + 5 * L), a1);
+            a0 = q6.fma(FloatVector.fromArray(F, k, r + 6 * L), a0);
+            a1 = q7.fma(FloatVector.fromArray(F, k, r + 7 * L), a1);
+            out[j] = sum(a0.add(a1)) * scale;
+        }
+    }
+
+    /**
      * For j in [0, n) in order, {@link #axpy}(a[j], x, xo[j], y, yo, len): bit for bit the same, but y is kept in
      * registers 8L elements at a time across the rows instead of loaded and stored once per row (attention's
      * weighted sum of value rows).

@@ -235,4 +235,23 @@ class KernelsTest {
             assertThat(y).as("len %d", len).isEqualTo(ref);
         }
     }
+
+    /** Attention's scores keep the query in registers for 64-wide heads: bit for bit one dot per key. */
+    @org.junit.jupiter.api.Test
+    void dotRowsEqualsOneDotPerRow() {
+        SplittableRandom rnd = new SplittableRandom(19);
+        for (int len : new int[] {8 * Kernels.L, 128, 40}) {
+            int n = 11;
+            float[] k = new float[n * (len + 5)], q = new float[len + 2], out = new float[n];
+            int[] ko = new int[n];
+            for (int i = 0; i < k.length; i++) k[i] = (float) rnd.nextGaussian();
+            for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+            for (int j = 0; j < n; j++) ko[j] = (n - 1 - j) * (len + 5) + j % 3;
+            Kernels.dotRows(q, 2, k, ko, n, len, 0.125f, out);
+            for (int j = 0; j < n; j++) {
+                assertThat(Float.floatToRawIntBits(out[j])).as("len %d key %d", len, j)
+                        .isEqualTo(Float.floatToRawIntBits(Kernels.dot(q, 2, k, ko[j], len) * 0.125f));
+            }
+        }
+    }
 }
