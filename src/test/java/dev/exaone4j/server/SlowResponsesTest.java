@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SlowResponsesTest {
     static final String LONG = "{\"prompt\": \"Once\", \"max_tokens\": 60, \"ignore_eos\": true, \"temperature\": 0}";
+    /** Long enough (a few hundred ms on the demo model) that a request queued behind it waits many heartbeats. */
+    static final String LONGER = "{\"prompt\": \"Once\", \"max_tokens\": 400, \"ignore_eos\": true, \"temperature\": 0}";
 
     @Test
     void keepAlivesAndHeartbeatsAreTransparentToClients() throws Exception {
@@ -37,20 +39,24 @@ class SlowResponsesTest {
             assertThat(TestServers.JSON.readTree(body).at("/usage/completion_tokens").asInt()).isEqualTo(60);
 
             // raw bytes: a stream queued behind a long generation receives keep-alive comments first
-            CompletableFuture<HttpResponse<String>> blocker = TestServers.HTTP.sendAsync(raw, HttpResponse.BodyHandlers.ofString());
+            HttpRequest longer = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString(LONGER)).build();
+            CompletableFuture<HttpResponse<String>> blocker = TestServers.HTTP.sendAsync(longer, HttpResponse.BodyHandlers.ofString());
             awaitBusy(s);
             HttpRequest queued = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/v1/completions"))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"Once\", \"max_tokens\": 4, \"temperature\": 0, \"stream\": true}")).build();
             boolean sawKeepAlive = false, sawDone = false;
+            long sent = System.nanoTime(), firstData = 0;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(TestServers.HTTP.send(queued, HttpResponse.BodyHandlers.ofInputStream()).body(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
                     sawKeepAlive |= line.equals(": keep-alive");
                     sawDone |= line.equals("data: [DONE]");
+                    if (firstData == 0 && line.startsWith("data:")) firstData = System.nanoTime();
                 }
             }
             assertThat(sawDone).isTrue();
-            if (!blocker.isDone()) assertThat(sawKeepAlive).isTrue();
+            // a stream that waited five heartbeats (20 ms) for its first token was sent keep-alives meanwhile
+            if ((firstData - sent) / 1e6 > 100) assertThat(sawKeepAlive).as("keep-alives while queued %.0f ms", (firstData - sent) / 1e6).isTrue();
             blocker.get();
 
             // the official SDK sees none of it
