@@ -136,9 +136,9 @@ public final class Parallel {
     /**
      * How long an idle worker spins for the next operation before it parks: a decode step runs a few hundred
      * operations with short serial gaps (norms, quantizing the activations) between them, and waking a parked
-     * thread costs tens of microseconds, a good part of an operation.
+     * thread costs tens of microseconds, a good part of an operation. {@code -Dexaone4j.spinMicros=N} changes it.
      */
-    static final long SPIN_NANOS = 2_000_000L;
+    static final long SPIN_NANOS = Long.getLong("exaone4j.spinMicros", 2000) * 1000;
 
     private void workerLoop() {
         long seen = 0;
