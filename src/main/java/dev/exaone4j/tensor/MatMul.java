@@ -211,21 +211,21 @@ public final class MatMul {
             task.T = T;
             task.q8 = task.q8Buffer;
             task.q8.quantize(x, T, g0.cols, false);
-            long work = 0;
-            RowGroups[] gs = {g0, g1, g2};
-            float[][] ys = {y0, y1, y2};
-            for (int i = 0; i < 3 && gs[i] != null; i++) {
-                task.parts[i] = gs[i];
-                task.partY[i] = ys[i];
-                task.partStart[i + 1] = task.partStart[i] + gs[i].groups();
-                task.nParts = i + 1;
-                work += (long) gs[i].rows * gs[i].cols * T;
-            }
+            addPart(task, g0, y0);
+            if (g1 != null) addPart(task, g1, y1);
+            if (g2 != null) addPart(task, g2, y2);
             int n = task.partStart[task.nParts];
-            Parallel.forRange(n, Math.max(1, n / (threads * 8)), work, task);
+            Parallel.forRange(n, Math.max(1, n / (threads * 8)), (long) n * RowGroups.ROWS * g0.cols * T, task);
         } finally {
             release(task);
         }
+    }
+
+    private static void addPart(Task task, RowGroups g, float[] y) {
+        int i = task.nParts++;
+        task.parts[i] = g;
+        task.partY[i] = y;
+        task.partStart[i + 1] = task.partStart[i] + g.groups();
     }
 
     /**

@@ -103,7 +103,7 @@ final class Q8Kernels {
     }
 
     /**
-     * The eight rows of an interleaved Q4_0 group ({@link Q4Interleaved}) against one quantized activation row:
+     * The eight rows of an interleaved Q4_0 group ({@link BlockInterleaved}) against one quantized activation row:
      * y[yo + r] for r &lt; 8. Per block, lane 2r + e of a 16-bit sum collects row r's products q * x of the elements
      * 2c + e and 16 + 2c + e over the 8 chunks c (q in [0, 15], |x| &lt;= 127: 16 products stay below 2^15); the
      * lane pairs summed into ints are the rows' sums of q * x, less 8 * sum(x) they are sum((q - 8) * x), exact.
@@ -175,7 +175,7 @@ final class Q8Kernels {
     }
 
     /**
-     * The eight rows of an interleaved Q8_0 group ({@link Q8Interleaved}) against one quantized activation row:
+     * The eight rows of an interleaved Q8_0 group ({@link BlockInterleaved}) against one quantized activation row:
      * y[yo + r] for r &lt; 8. Lane 2r + e of a 16-bit sum collects row r's products q * x of the elements 2c + e and
      * 2c + 2 + e of two chunks (|q| &lt;= 128, |x| &lt;= 127: two products stay below 2^15); the lane pairs summed
      * into ints add up to the rows' block sums, exact.

@@ -11,7 +11,7 @@ package dev.exaone4j.tensor;
  * exact integer sum of the row's integer weights times the 8-bit activations, then
  * {@code acc = sum * (d_w * d_x) + acc} (one fused multiply-add, blocks in order); the result is acc.
  */
-abstract sealed class RowGroups permits Q4Interleaved, Q6Interleaved, Q8Interleaved, QKInterleaved {
+abstract sealed class RowGroups permits BlockInterleaved, QKInterleaved, Q6Interleaved {
     static final int ROWS = 8;
     static final int CHUNK_BYTES = 1 << 30;
 

@@ -167,8 +167,7 @@ public final class WeightMatrix {
                     }
                     try {
                         groups = p = switch (type) {
-                            case Q4_0 -> Q4Interleaved.of(data, rowBytes, rows, cols);
-                            case Q8_0 -> Q8Interleaved.of(data, rowBytes, rows, cols);
+                            case Q4_0, Q8_0 -> BlockInterleaved.of(type, data, rowBytes, rows, cols);
                             case Q4_K, Q5_K -> QKInterleaved.of(type, data, rowBytes, rows, cols);
                             default -> Q6Interleaved.of(data, rowBytes, rows, cols);
                         };

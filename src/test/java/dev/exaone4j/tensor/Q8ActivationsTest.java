@@ -104,20 +104,14 @@ class Q8ActivationsTest {
             int cols = 512;
             try (Arena arena = Arena.ofShared()) {
                 long rowBytes = type.bytesFor(cols);
-                MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-                float[] w = new float[cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
-                    Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-                }
+                MemorySegment seg = gaussianRows(arena, type, rows, cols, rnd);
                 float[] x = new float[cols];
                 for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * (i % 31 == 0 ? 20 : 1));
                 Q8Activations q = new Q8Activations();
                 q.quantize(x, 1, cols, false);
                 if (type == GgmlType.Q8_0) seg.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2 + 3, (byte) -128);
                 RowGroups il = switch (type) {
-                    case Q4_0 -> Q4Interleaved.of(seg, rowBytes, rows, cols);
-                    case Q8_0 -> Q8Interleaved.of(seg, rowBytes, rows, cols);
+                    case Q4_0, Q8_0 -> BlockInterleaved.of(type, seg, rowBytes, rows, cols);
                     default -> QKInterleaved.of(type, seg, rowBytes, rows, cols);
                 };
                 boolean k = type == GgmlType.Q4_K || type == GgmlType.Q5_K;
@@ -149,13 +143,7 @@ class Q8ActivationsTest {
             int[] rowCounts = {20, 9, 33, 16};
             WeightMatrix[] q8 = new WeightMatrix[types.length], f32 = new WeightMatrix[types.length];
             for (int i = 0; i < types.length; i++) {
-                long rowBytes = types[i].bytesFor(cols);
-                MemorySegment seg = arena.allocate(rowBytes * rowCounts[i], 64);
-                float[] w = new float[cols];
-                for (int r = 0; r < rowCounts[i]; r++) {
-                    for (int j = 0; j < cols; j++) w[j] = (float) rnd.nextGaussian();
-                    Quants.quantize(types[i], w, 0, cols, seg, r * rowBytes);
-                }
+                MemorySegment seg = gaussianRows(arena, types[i], rowCounts[i], cols, rnd);
                 q8[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.Q8);
                 f32[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.F32);
             }
@@ -209,12 +197,7 @@ class Q8ActivationsTest {
             for (int i = 0; i < cols; i++) x[i] = (float) rnd.nextGaussian();
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q6_K}) {
                 long rowBytes = type.bytesFor(cols);
-                MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-                float[] w = new float[cols];
-                for (int r = 0; r < rows; r++) {
-                    for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
-                    Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-                }
+                MemorySegment seg = gaussianRows(arena, type, rows, cols, rnd);
                 WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
                 float[] y = new float[rows];
                 m.matmul(x, 1, y);
@@ -234,6 +217,18 @@ class Q8ActivationsTest {
             if (old == null) System.clearProperty("exaone4j.interleavedHeapBytes");
             else System.setProperty("exaone4j.interleavedHeapBytes", old);
         }
+    }
+
+    /** rows x cols standard-normal weights quantized to type, in a segment of arena. */
+    private static MemorySegment gaussianRows(Arena arena, GgmlType type, int rows, int cols, SplittableRandom rnd) {
+        long rowBytes = type.bytesFor(cols);
+        MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+        float[] w = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
+            Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+        }
+        return seg;
     }
 
     /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
