@@ -10,7 +10,9 @@ package dev.exaone4j.tensor;
  * quantizes the activation rows ({@link Q8Activations}) and runs on its rows interleaved by eight
  * ({@link RowGroups}: Q8_0, Q4_0, Q4_K, Q5_K, Q6_K), one group and activation row at a time, so any batch gives
  * the same bits as one row; {@link #matmulShared} runs products that share their input as one loop. Rows marked
- * with {@link #exactRows} (prompt rows) take the f32 path even then. (Where the heap had no room for an
+ * with {@link #exactRows} (prompt rows) always keep f32 activations and run the outer-product prompt kernel
+ * ({@link Kernels#outer5}: packed panels of 2L tokens against chunks of dequantized rows), each output the fma chain
+ * {@link Kernels#chain}, again independent of the batch. (Where the heap had no room for an
  * interleaved copy, the per-row {@link Q8Kernels} and their 3x2 tile serve instead, again bit for bit alike.)
  * Nothing is allocated per call once a thread's buffers have grown to the matrix width.
  */
@@ -32,6 +34,7 @@ public final class MatMul {
         float[] scales = new float[0];
         float[] tileScales = new float[0];
         float[] mins = new float[0];
+        float[] panelOut = new float[0];
         final float[] out = new float[MR * 2];
     }
 
@@ -126,12 +129,17 @@ public final class MatMul {
         RowContext c = ROWS.get();
         boolean[] exact = c.exact;
         int nExact = exactCount(exact, T);
-        // all rows exact (a prompt): f32, without preparing (repacking) the matrix for 8-bit products yet
-        if (nExact == T || !(w.quantizesActivations() && w.prepareQ8())) {
-            run(w, x, T, y, false);
+        // all rows exact (a prompt): the prompt kernel, without preparing (repacking) the matrix for 8-bit products
+        if (nExact == T) {
+            prompt(x, T, w, y, null, null, null, null);
             return;
         }
-        if (nExact == 0) {
+        if (!(w.quantizesActivations() && w.prepareQ8())) {
+            if (nExact == 0) {
+                run(w, x, T, y, false);
+                return;
+            }
+        } else if (nExact == 0) {
             run(w, x, T, y, true);
             return;
         }
@@ -146,8 +154,8 @@ public final class MatMul {
             if (exact[t]) System.arraycopy(x, t * cols, xa, cols * a++, cols);
             else System.arraycopy(x, t * cols, xb, cols * b++, cols);
         }
-        run(w, xa, nExact, ya, false);
-        run(w, xb, nq, yb, true);
+        prompt(xa, nExact, w, ya, null, null, null, null);
+        run(w, xb, nq, yb, w.quantizesActivations() && w.prepareQ8());
         for (int t = 0, a = 0, b = 0; t < T; t++) {
             if (exact[t]) System.arraycopy(ya, rows * a++, y, t * rows, rows);
             else System.arraycopy(yb, rows * b++, y, t * rows, rows);
@@ -234,6 +242,10 @@ public final class MatMul {
      * activations and interleaved weights the input is quantized once and the three run as one parallel loop.
      */
     public static void matmulShared(float[] x, int T, WeightMatrix w0, float[] y0, WeightMatrix w1, float[] y1, WeightMatrix w2, float[] y2) {
+        if (exactCount(ROWS.get().exact, T) == T && w1.cols() == w0.cols() && (w2 == null || w2.cols() == w0.cols())) {
+            prompt(x, T, w0, y0, w1, y1, w2, y2);
+            return;
+        }
         RowGroups g0 = sharable(w0, T), g1 = sharable(w1, T), g2 = w2 == null ? null : sharable(w2, T);
         if (g0 == null || g1 == null || (w2 != null && g2 == null) || w1.cols() != w0.cols() || (w2 != null && w2.cols() != w0.cols())) {
             matmul(w0, x, T, y0);
@@ -255,6 +267,108 @@ public final class MatMul {
         int n = 0;
         if (exact != null && exact.length >= T) for (int t = 0; t < T; t++) if (exact[t]) n++;
         return n;
+    }
+
+    /** Weight rows per prompt micro-kernel ({@link Kernels#outer5}). */
+    static final int PR = 5;
+    /**
+     * Dequantized weight floats a thread holds per chunk of a prompt product: 128 KiB, so the chunk and one packed
+     * token panel (2L tokens of a row, 128-256 KiB) stay in a 512 KiB L2 while every panel passes over the chunk.
+     */
+    static final int PROMPT_CHUNK_FLOATS = 32 << 10;
+
+    /** The prompt product's parallel body: up to three matrices sharing one packed input. */
+    private static final class PromptTask implements Parallel.RangeBody {
+        final WeightMatrix[] w = new WeightMatrix[3];
+        final float[][] y = new float[3][];
+        /** Where each matrix's row panels (PR rows each) start in the parallel range. */
+        final int[] start = new int[4];
+        int parts, T, cols;
+        float[] xp = new float[0];
+        boolean busy;
+
+        void add(WeightMatrix m, float[] out) {
+            int k = parts++;
+            w[k] = m;
+            y[k] = out;
+            start[k + 1] = start[k] + (m.rows() + PR - 1) / PR;
+        }
+
+        @Override
+        public void run(int s, int e) {
+            Scratch sc = SCRATCH.get();
+            int cols = this.cols, P = Kernels.PANEL, panels = (T + P - 1) / P;
+            int chunkPanels = Math.max(1, PROMPT_CHUNK_FLOATS / (PR * cols));
+            if (sc.tile.length < chunkPanels * PR * cols) sc.tile = new float[chunkPanels * PR * cols];
+            if (sc.panelOut.length < PR * P) sc.panelOut = new float[PR * P];
+            float[] tile = sc.tile, out = sc.panelOut, xp = this.xp;
+            for (int i = s, p = 0; i < e; ) {
+                while (i >= start[p + 1]) p++;
+                WeightMatrix m = w[p];
+                float[] y = this.y[p];
+                int rows = m.rows(), end = Math.min(Math.min(e, start[p + 1]), i + chunkPanels);
+                int r0 = (i - start[p]) * PR, r1 = Math.min(rows, (end - start[p]) * PR);
+                for (int r = r0; r < r1; r++) m.rowToFloat(r, tile, (r - r0) * cols);
+                for (int q = 0; q < panels; q++) {
+                    int xo = q * P * cols, t0 = q * P, nt = Math.min(P, T - t0);
+                    for (int r = r0; r < r1; ) {
+                        int mr = Math.min(PR, r1 - r);
+                        if (mr == PR) Kernels.outer5(tile, (r - r0) * cols, cols, xp, xo, cols, out, 0);
+                        else for (int k = 0; k < mr; k++) Kernels.outer1(tile, (r + k - r0) * cols, xp, xo, cols, out, k * P);
+                        for (int k = 0; k < mr; k++) {
+                            for (int j = 0; j < nt; j++) y[(t0 + j) * rows + r + k] = out[k * P + j];
+                        }
+                        r += mr;
+                    }
+                }
+                i = end;
+            }
+        }
+    }
+
+    private static final ThreadLocal<PromptTask> PROMPT = ThreadLocal.withInitial(PromptTask::new);
+
+    /**
+     * The product of T prompt rows (rows marked {@link #exactRows}) with up to three matrices of the same width (w1,
+     * w2 null: fewer): y[t*rows + r] = {@link Kernels#chain}(row r of w dequantized, x[t*cols ..], cols), f32 and bit
+     * for bit whatever T and however the rows are batched. The rows are packed once into panels of
+     * {@link Kernels#PANEL} tokens (token-minor, zero-padded), then each thread dequantizes a chunk of its weight
+     * rows and runs every panel over it with the outer-product micro-kernel.
+     */
+    private static void prompt(float[] x, int T, WeightMatrix w0, float[] y0, WeightMatrix w1, float[] y1, WeightMatrix w2, float[] y2) {
+        PromptTask task = PROMPT.get();
+        if (task.busy) task = new PromptTask();
+        task.busy = true;
+        try {
+            int cols = w0.cols(), P = Kernels.PANEL, panels = (T + P - 1) / P;
+            if (task.xp.length < panels * P * cols) task.xp = new float[panels * P * cols];
+            float[] xp = task.xp;
+            for (int q = 0; q < panels; q++) {
+                for (int j = 0; j < P; j++) {
+                    int t = q * P + j, base = q * P * cols + j;
+                    if (t < T) {
+                        for (int k = 0, xo = t * cols; k < cols; k++) xp[base + k * P] = x[xo + k];
+                    } else {
+                        for (int k = 0; k < cols; k++) xp[base + k * P] = 0f;
+                    }
+                }
+            }
+            task.T = T;
+            task.cols = cols;
+            task.parts = 0;
+            task.add(w0, y0);
+            if (w1 != null) task.add(w1, y1);
+            if (w2 != null) task.add(w2, y2);
+            long work = 0;
+            for (int i = 0; i < task.parts; i++) work += (long) task.w[i].rows() * cols * T;
+            int n = task.start[task.parts], threads = Parallel.global().threads();
+            int chunkPanels = Math.max(1, PROMPT_CHUNK_FLOATS / (PR * cols));
+            Parallel.forRange(n, Math.max(chunkPanels, n / (threads * 8)), work, task);
+        } finally {
+            java.util.Arrays.fill(task.w, null);
+            java.util.Arrays.fill(task.y, null);
+            task.busy = false;
+        }
     }
 
     /**

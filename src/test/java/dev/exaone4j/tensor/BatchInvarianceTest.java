@@ -52,4 +52,54 @@ class BatchInvarianceTest {
             }
         }
     }
+
+    /**
+     * Prompt rows (marked {@link MatMul#exactRows}) run the outer-product prompt kernel: every output is the fma
+     * chain {@link Kernels#chain} over the dequantized row, whatever T (one token, a partial panel, several panels),
+     * whatever the row count (not a multiple of the kernel's five rows), the matrix's activation precision, and
+     * whether the product shares its input with others ({@link MatMul#matmulShared}).
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K", "Q8_K"})
+    void promptRowsAreTheChainDefinitionForAnyBatch(GgmlType type) {
+        int rows = 23, cols = type.blockSize > 32 ? 512 : (type.blockSize == 1 ? 260 : 320);
+        SplittableRandom rnd = new SplittableRandom(7 + type.id);
+        float[] w = new float[cols];
+        try (Arena arena = Arena.ofShared()) {
+            long rowBytes = type.bytesFor(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) w[i] = (float) (rnd.nextGaussian() * (r % 3 == 0 ? 0.02 : 1.5));
+                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+            }
+            WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
+            WeightMatrix m2 = new WeightMatrix("w2", type, rows - 4, cols, seg, ActivationPrecision.F32);
+            float[][] rowsF = new float[rows][cols];
+            for (int r = 0; r < rows; r++) m.rowToFloat(r, rowsF[r], 0);
+            boolean[] exact = new boolean[64];
+            java.util.Arrays.fill(exact, true);
+            for (int T : new int[] {1, 2, Kernels.PANEL - 1, Kernels.PANEL, Kernels.PANEL + 1, 2 * Kernels.PANEL + 3}) {
+                float[] x = new float[T * cols];
+                for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+                float[] y = new float[T * rows], y1 = new float[T * rows], y2 = new float[T * (rows - 4)];
+                boolean[] previous = MatMul.exactRows(exact);
+                try {
+                    m.matmul(x, T, y);
+                    MatMul.matmulShared(x, T, m, y1, m2, y2, null, null);
+                } finally {
+                    MatMul.exactRows(previous);
+                }
+                for (int t = 0; t < T; t++) {
+                    for (int r = 0; r < rows; r++) {
+                        int want = Float.floatToRawIntBits(Kernels.chain(rowsF[r], 0, x, t * cols, cols));
+                        assertThat(Float.floatToRawIntBits(y[t * rows + r])).as("%s T=%d row %d token %d", type, T, r, t).isEqualTo(want);
+                        assertThat(Float.floatToRawIntBits(y1[t * rows + r])).as("%s shared T=%d row %d token %d", type, T, r, t).isEqualTo(want);
+                        if (r < rows - 4) {
+                            assertThat(Float.floatToRawIntBits(y2[t * (rows - 4) + r])).as("%s shared second T=%d row %d", type, T, r).isEqualTo(want);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -325,15 +325,24 @@ class Q8ActivationsTest {
             } finally {
                 MatMul.exactRows(previous);
             }
+            float[] wr = new float[cols];
             for (int t = 0; t < T; t++) {
                 float[] xt = Arrays.copyOfRange(x, t * cols, (t + 1) * cols), alone = new float[rows];
-                (mask[t] ? f32 : q8).matmul(xt, 1, alone);
+                if (mask[t]) {
+                    // a prompt row: the prompt kernel's arithmetic (an fma chain over the dequantized row)
+                    for (int r = 0; r < rows; r++) {
+                        q8.rowToFloat(r, wr, 0);
+                        alone[r] = Kernels.chain(wr, 0, xt, 0, cols);
+                    }
+                } else {
+                    q8.matmul(xt, 1, alone);
+                }
                 for (int r = 0; r < rows; r++) {
                     assertThat(Float.floatToRawIntBits(y[t * rows + r])).as("row %d token %d (exact %s)", r, t, mask[t])
                             .isEqualTo(Float.floatToRawIntBits(alone[r]));
                 }
             }
-            // all rows exact: the f32 product itself
+            // all rows exact: the same whatever the matrix's precision
             float[] all = new float[T * rows], ref = new float[T * rows];
             boolean[] allTrue = new boolean[T];
             Arrays.fill(allTrue, true);
@@ -343,7 +352,12 @@ class Q8ActivationsTest {
             } finally {
                 MatMul.exactRows(previous);
             }
-            f32.matmul(x, T, ref);
+            previous = MatMul.exactRows(allTrue);
+            try {
+                f32.matmul(x, T, ref);
+            } finally {
+                MatMul.exactRows(previous);
+            }
             assertThat(all).containsExactly(ref);
         }
     }
