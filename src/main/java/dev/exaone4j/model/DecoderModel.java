@@ -141,7 +141,8 @@ public abstract class DecoderModel implements Model {
         int need = allLogits ? n * vocab : vocab;
         if (s.logits.length != need) s.logits = new float[need];
         for (int done = 0; done < n; ) {
-            int T = Math.min(s.maxBatch, n - done);
+            // chunks of equal size (within one): a short last chunk would waste the prompt kernel's token lanes
+            int left = n - done, chunks = (left + s.maxBatch - 1) / s.maxBatch, T = (left + chunks - 1) / chunks;
             for (int t = 0; t < T; t++) {
                 int tok = tokens[off + done + t];
                 if (tok < 0 || tok >= vocab) throw new IllegalArgumentException("token id " + tok + " is outside the vocabulary [0, " + vocab + ")");
@@ -181,15 +182,24 @@ public abstract class DecoderModel implements Model {
      * token.
      */
     public float[] forwardRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T, boolean[] promptRows) {
+        return forwardRows(ws, seqs, tokens, T, promptRows, false);
+    }
+
+    /**
+     * {@link #forwardRows(InferenceState, InferenceState[], int[], int, boolean[])}; lastOnly: only the last row of
+     * each sequence in the batch gets logits (the only row a scheduler samples from), the other rows of the
+     * returned array are left as they were. A prompt chunk's other rows then skip the vocabulary projection.
+     */
+    public float[] forwardRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T, boolean[] promptRows, boolean lastOnly) {
         boolean[] previous = MatMul.exactRows(promptRows);
         try {
-            return runRows(ws, seqs, tokens, T);
+            return runRows(ws, seqs, tokens, T, promptRows, lastOnly);
         } finally {
             MatMul.exactRows(previous);
         }
     }
 
-    private float[] runRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T) {
+    private float[] runRows(InferenceState ws, InferenceState[] seqs, int[] tokens, int T, boolean[] promptRows, boolean lastOnly) {
         if (T < 1 || T > ws.maxBatch) throw new IllegalArgumentException("batch of " + T + " rows (workspace holds " + ws.maxBatch + ")");
         int vocab = c.vocabSize;
         for (int t = 0; t < T; t++) {
@@ -209,7 +219,28 @@ public abstract class DecoderModel implements Model {
         }
         Ops.rmsnormRows(ws.hidden, ws.x, outputNorm, T, c.dim, c.eps);
         if (ws.logits.length < T * vocab) ws.logits = new float[ws.maxBatch * vocab];
-        output.matmul(ws.hidden, T, ws.logits);
+        int n = 0;
+        if (lastOnly) {
+            // the rows that end their sequence's run, packed (with their prompt marks) for one projection
+            for (int t = 0; t < T; t++) {
+                if (t + 1 < T && seqs[t + 1] == seqs[t]) continue;
+                System.arraycopy(ws.hidden, t * c.dim, ws.xb, n * c.dim, c.dim);
+                ws.rowLast[n] = t;
+                ws.lastPrompt[n++] = promptRows != null && promptRows[t];
+            }
+        }
+        if (lastOnly && n < T) {
+            boolean[] outer = MatMul.exactRows(ws.lastPrompt);
+            try {
+                if (ws.lastLogits.length < n * vocab) ws.lastLogits = new float[n * vocab];
+                output.matmul(ws.xb, n, ws.lastLogits);
+            } finally {
+                MatMul.exactRows(outer);
+            }
+            for (int i = 0; i < n; i++) System.arraycopy(ws.lastLogits, i * vocab, ws.logits, ws.rowLast[i] * vocab, vocab);
+        } else {
+            output.matmul(ws.hidden, T, ws.logits);
+        }
         for (int t = 0; t < T; t++) seqs[t].position = ws.rowPos[t] + 1;
         return ws.logits;
     }

@@ -21,6 +21,10 @@ public final class InferenceState {
     // per-row attention bookkeeping: which cache and position each row of a batch uses
     final KvCache[] rowCache;
     final int[] rowPos;
+    // the rows that get logits in a lastOnly batch (DecoderModel#forwardRows), their prompt marks and logits
+    final int[] rowLast;
+    final boolean[] lastPrompt;
+    float[] lastLogits = new float[0];
     // multi-sequence batches (continuous batching): the sequence of each row, null in single-sequence use
     InferenceState[] rowSeq;
 
@@ -72,6 +76,8 @@ public final class InferenceState {
         ropeSin = new float[c.ropeDim / 2];
         rowCache = new KvCache[maxBatch];
         rowPos = new int[maxBatch];
+        rowLast = new int[maxBatch];
+        lastPrompt = new boolean[maxBatch];
     }
 
     /** Number of positions already in the cache (the position of the next token). */

@@ -358,7 +358,7 @@ final class Scheduler {
             float[] logits;
             long t0 = System.nanoTime();
             try {
-                logits = lm.decoder.forwardRows(ws, rowSeq, rowTok, rows, rowPrompt);
+                logits = lm.decoder.forwardRows(ws, rowSeq, rowTok, rows, rowPrompt, true);
             } finally {
                 Arrays.fill(rowSeq, 0, rows, null);
             }

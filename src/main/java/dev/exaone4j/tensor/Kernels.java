@@ -354,6 +354,45 @@ public final class Kernels {
         c41.intoArray(out, oo + 4 * PANEL + L);
     }
 
+    /**
+     * {@link #outer5} for a half panel of L tokens (xp[xo + k*L + j]): ten rows (two groups of five, w[wo + i*ws ..]),
+     * out[oo + i*L + j]. Ten accumulators of one vector each keep the FMA pipes as busy as the full panel's ten.
+     */
+    public static void outer10h(float[] w, int wo, int ws, float[] xp, int xo, int n, float[] out, int oo) {
+        FloatVector z = FloatVector.zero(F), c0 = z, c1 = z, c2 = z, c3 = z, c4 = z, c5 = z, c6 = z, c7 = z, c8 = z, c9 = z;
+        for (int k = 0; k < n; k++) {
+            FloatVector b = FloatVector.fromArray(F, xp, xo + k * L);
+            int o = wo + k;
+            c0 = FloatVector.broadcast(F, w[o]).fma(b, c0);
+            c1 = FloatVector.broadcast(F, w[o + ws]).fma(b, c1);
+            c2 = FloatVector.broadcast(F, w[o + 2 * ws]).fma(b, c2);
+            c3 = FloatVector.broadcast(F, w[o + 3 * ws]).fma(b, c3);
+            c4 = FloatVector.broadcast(F, w[o + 4 * ws]).fma(b, c4);
+            c5 = FloatVector.broadcast(F, w[o + 5 * ws]).fma(b, c5);
+            c6 = FloatVector.broadcast(F, w[o + 6 * ws]).fma(b, c6);
+            c7 = FloatVector.broadcast(F, w[o + 7 * ws]).fma(b, c7);
+            c8 = FloatVector.broadcast(F, w[o + 8 * ws]).fma(b, c8);
+            c9 = FloatVector.broadcast(F, w[o + 9 * ws]).fma(b, c9);
+        }
+        c0.intoArray(out, oo);
+        c1.intoArray(out, oo + L);
+        c2.intoArray(out, oo + 2 * L);
+        c3.intoArray(out, oo + 3 * L);
+        c4.intoArray(out, oo + 4 * L);
+        c5.intoArray(out, oo + 5 * L);
+        c6.intoArray(out, oo + 6 * L);
+        c7.intoArray(out, oo + 7 * L);
+        c8.intoArray(out, oo + 8 * L);
+        c9.intoArray(out, oo + 9 * L);
+    }
+
+    /** {@link #outer10h} for one weight row: out[oo + j] for the half panel's L tokens. */
+    public static void outer1h(float[] w, int wo, float[] xp, int xo, int n, float[] out, int oo) {
+        FloatVector c = FloatVector.zero(F);
+        for (int k = 0; k < n; k++) c = FloatVector.broadcast(F, w[wo + k]).fma(FloatVector.fromArray(F, xp, xo + k * L), c);
+        c.intoArray(out, oo);
+    }
+
     /** {@link #outer5} for one weight row: out[oo + j] for the panel's tokens j. */
     public static void outer1(float[] w, int wo, float[] xp, int xo, int n, float[] out, int oo) {
         FloatVector c0 = FloatVector.zero(F), c1 = c0;

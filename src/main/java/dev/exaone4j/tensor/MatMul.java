@@ -269,21 +269,26 @@ public final class MatMul {
         return n;
     }
 
-    /** Weight rows per prompt micro-kernel ({@link Kernels#outer5}). */
-    static final int PR = 5;
+    /** Weight rows per unit of the prompt product: two {@link Kernels#outer5} calls, one {@link Kernels#outer10h}. */
+    static final int PR = 10;
     /**
      * Dequantized weight floats a thread holds per chunk of a prompt product: 128 KiB, so the chunk and one packed
      * token panel (2L tokens of a row, 128-256 KiB) stay in a 512 KiB L2 while every panel passes over the chunk.
      */
     static final int PROMPT_CHUNK_FLOATS = 32 << 10;
 
-    /** The prompt product's parallel body: up to three matrices sharing one packed input. */
+    /**
+     * The prompt product's parallel body: up to three matrices sharing one packed input. The T tokens are packed in
+     * panels of {@link Kernels#PANEL} tokens, the last one half as wide (L tokens) when it would be at most half
+     * full, so a short prompt wastes fewer lanes.
+     */
     private static final class PromptTask implements Parallel.RangeBody {
         final WeightMatrix[] w = new WeightMatrix[3];
         final float[][] y = new float[3][];
-        /** Where each matrix's row panels (PR rows each) start in the parallel range. */
+        /** Where each matrix's units (PR rows each) start in the parallel range. */
         final int[] start = new int[4];
-        int parts, T, cols;
+        int parts, T, cols, panels;
+        boolean halfLast;
         float[] xp = new float[0];
         boolean busy;
 
@@ -297,26 +302,36 @@ public final class MatMul {
         @Override
         public void run(int s, int e) {
             Scratch sc = SCRATCH.get();
-            int cols = this.cols, P = Kernels.PANEL, panels = (T + P - 1) / P;
-            int chunkPanels = Math.max(1, PROMPT_CHUNK_FLOATS / (PR * cols));
-            if (sc.tile.length < chunkPanels * PR * cols) sc.tile = new float[chunkPanels * PR * cols];
+            int cols = this.cols, P = Kernels.PANEL, L = Kernels.L, chunkUnits = chunkUnits(cols);
+            if (sc.tile.length < chunkUnits * PR * cols) sc.tile = new float[chunkUnits * PR * cols];
             if (sc.panelOut.length < PR * P) sc.panelOut = new float[PR * P];
             float[] tile = sc.tile, out = sc.panelOut, xp = this.xp;
             for (int i = s, p = 0; i < e; ) {
                 while (i >= start[p + 1]) p++;
                 WeightMatrix m = w[p];
                 float[] y = this.y[p];
-                int rows = m.rows(), end = Math.min(Math.min(e, start[p + 1]), i + chunkPanels);
+                int rows = m.rows(), end = Math.min(Math.min(e, start[p + 1]), i + chunkUnits);
                 int r0 = (i - start[p]) * PR, r1 = Math.min(rows, (end - start[p]) * PR);
                 for (int r = r0; r < r1; r++) m.rowToFloat(r, tile, (r - r0) * cols);
                 for (int q = 0; q < panels; q++) {
                     int xo = q * P * cols, t0 = q * P, nt = Math.min(P, T - t0);
+                    boolean half = halfLast && q == panels - 1;
+                    int width = half ? L : P;
                     for (int r = r0; r < r1; ) {
-                        int mr = Math.min(PR, r1 - r);
-                        if (mr == PR) Kernels.outer5(tile, (r - r0) * cols, cols, xp, xo, cols, out, 0);
-                        else for (int k = 0; k < mr; k++) Kernels.outer1(tile, (r + k - r0) * cols, xp, xo, cols, out, k * P);
+                        int mr = Math.min(PR, r1 - r), wo = (r - r0) * cols;
+                        if (mr == PR && half) {
+                            Kernels.outer10h(tile, wo, cols, xp, xo, cols, out, 0);
+                        } else if (mr == PR) {
+                            Kernels.outer5(tile, wo, cols, xp, xo, cols, out, 0);
+                            Kernels.outer5(tile, wo + 5 * cols, cols, xp, xo, cols, out, 5 * P);
+                        } else {
+                            for (int k = 0; k < mr; k++) {
+                                if (half) Kernels.outer1h(tile, wo + k * cols, xp, xo, cols, out, k * width);
+                                else Kernels.outer1(tile, wo + k * cols, xp, xo, cols, out, k * width);
+                            }
+                        }
                         for (int k = 0; k < mr; k++) {
-                            for (int j = 0; j < nt; j++) y[(t0 + j) * rows + r + k] = out[k * P + j];
+                            for (int j = 0; j < nt; j++) y[(t0 + j) * rows + r + k] = out[k * width + j];
                         }
                         r += mr;
                     }
@@ -324,6 +339,11 @@ public final class MatMul {
                 i = end;
             }
         }
+    }
+
+    /** Units of PR rows per chunk of dequantized rows: {@link #PROMPT_CHUNK_FLOATS}, at least one. */
+    private static int chunkUnits(int cols) {
+        return Math.max(1, PROMPT_CHUNK_FLOATS / (PR * cols));
     }
 
     private static final ThreadLocal<PromptTask> PROMPT = ThreadLocal.withInitial(PromptTask::new);
@@ -340,19 +360,23 @@ public final class MatMul {
         if (task.busy) task = new PromptTask();
         task.busy = true;
         try {
-            int cols = w0.cols(), P = Kernels.PANEL, panels = (T + P - 1) / P;
+            int cols = w0.cols(), P = Kernels.PANEL, panels = (T + P - 1) / P, rem = T % P;
+            boolean halfLast = rem > 0 && rem <= Kernels.L;
             if (task.xp.length < panels * P * cols) task.xp = new float[panels * P * cols];
             float[] xp = task.xp;
             for (int q = 0; q < panels; q++) {
-                for (int j = 0; j < P; j++) {
+                int width = halfLast && q == panels - 1 ? Kernels.L : P;
+                for (int j = 0; j < width; j++) {
                     int t = q * P + j, base = q * P * cols + j;
                     if (t < T) {
-                        for (int k = 0, xo = t * cols; k < cols; k++) xp[base + k * P] = x[xo + k];
+                        for (int k = 0, xo = t * cols; k < cols; k++) xp[base + k * width] = x[xo + k];
                     } else {
-                        for (int k = 0; k < cols; k++) xp[base + k * P] = 0f;
+                        for (int k = 0; k < cols; k++) xp[base + k * width] = 0f;
                     }
                 }
             }
+            task.panels = panels;
+            task.halfLast = halfLast;
             task.T = T;
             task.cols = cols;
             task.parts = 0;
@@ -362,8 +386,7 @@ public final class MatMul {
             long work = 0;
             for (int i = 0; i < task.parts; i++) work += (long) task.w[i].rows() * cols * T;
             int n = task.start[task.parts], threads = Parallel.global().threads();
-            int chunkPanels = Math.max(1, PROMPT_CHUNK_FLOATS / (PR * cols));
-            Parallel.forRange(n, Math.max(chunkPanels, n / (threads * 8)), work, task);
+            Parallel.forRange(n, Math.max(chunkUnits(cols), n / (threads * 8)), work, task);
         } finally {
             java.util.Arrays.fill(task.w, null);
             java.util.Arrays.fill(task.y, null);

@@ -74,4 +74,43 @@ class BatchedRowsTest {
         }
         return toks[0].length;
     }
+
+    /**
+     * Prompt rows are chunk-invariant: a prompt prefilled alone ({@code prefill}, the engine) and the same prompt
+     * fed in uneven chunks beside another sequence's rows ({@code forwardRows} with prompt marks, as the server
+     * does), with logits for each sequence's last row only, give the same last-row logits bit for bit.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"exaone4-tiny-hybrid4/exaone4-tiny-hybrid4-Q8_0.gguf", "exaone-moe-tiny/exaone-moe-tiny-Q8_0.gguf"})
+    void promptChunksGiveTheSameBitsAsOnePrefill(String file) throws Exception {
+        int[] ids = RefLogits.readIds(SharedData.require("tiny/tokens.txt"));
+        try (Model m = ModelLoader.load(SharedData.require("tiny/" + file))) {
+            DecoderModel dm = (DecoderModel) m;
+            int V = m.config().vocabSize;
+            int[] a = Arrays.copyOfRange(ids, 0, 20), b = Arrays.copyOfRange(ids, 3, 15);
+            float[] soloA = Arrays.copyOf(m.prefill(m.newState(64), a, false), V);
+            float[] soloB = Arrays.copyOf(m.prefill(m.newState(64), b, false), V);
+
+            InferenceState ws = InferenceState.workspace(m.config(), 32);
+            InferenceState sa = InferenceState.sequence(m.config(), 64, 32), sb = InferenceState.sequence(m.config(), 64, 32);
+            int[][] chunksA = {Arrays.copyOfRange(a, 0, 1), Arrays.copyOfRange(a, 1, 8), Arrays.copyOfRange(a, 8, 20)};
+            int[][] chunksB = {Arrays.copyOfRange(b, 0, 9), Arrays.copyOfRange(b, 9, 10), Arrays.copyOfRange(b, 10, 12)};
+            float[] lastA = null, lastB = null;
+            for (int step = 0; step < 3; step++) {
+                int T = chunksA[step].length + chunksB[step].length;
+                InferenceState[] rowSeq = new InferenceState[T];
+                int[] rowTok = new int[T];
+                boolean[] prompt = new boolean[T];
+                Arrays.fill(prompt, true);
+                int r = 0;
+                for (int t : chunksA[step]) { rowSeq[r] = sa; rowTok[r++] = t; }
+                for (int t : chunksB[step]) { rowSeq[r] = sb; rowTok[r++] = t; }
+                float[] logits = dm.forwardRows(ws, rowSeq, rowTok, T, prompt, true);
+                lastA = Arrays.copyOfRange(logits, (chunksA[step].length - 1) * V, chunksA[step].length * V);
+                lastB = Arrays.copyOfRange(logits, (T - 1) * V, T * V);
+            }
+            assertThat(lastA).as("sequence a, chunks 1 + 7 + 12 beside b").containsExactly(soloA);
+            assertThat(lastB).as("sequence b, chunks 9 + 1 + 2 beside a").containsExactly(soloB);
+        }
+    }
 }
