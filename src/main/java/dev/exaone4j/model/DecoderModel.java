@@ -301,6 +301,8 @@ public abstract class DecoderModel implements Model {
     private static final int KEY_CHUNK = 64;
     private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[KEY_CHUNK]);
     private static final ThreadLocal<int[]> KEY_OFFSETS = ThreadLocal.withInitial(() -> new int[KEY_CHUNK]);
+    /** Per query head of a task: the online softmax's running max and sum. */
+    private static final ThreadLocal<float[]> HEAD_STATE = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * For each of T query rows (row t at position pos[t], attending cache caches[t]) and each head:
@@ -313,40 +315,56 @@ public abstract class DecoderModel implements Model {
         float scale = (float) (1.0 / Math.sqrt(hd));
         long span = 0;
         for (int t = 0; t < T; t++) span += positions[t] - caches[t].firstVisible(positions[t]) + 1;
-        Parallel.forRange(T * nHeads, 1, span * nHeads * hd * 2, (from, to) -> {
+        // a task: one key-value head, one row, and hpt of the query heads sharing that key-value head, which read
+        // each chunk of keys and values from memory once, then from L1 (every head's arithmetic is unchanged); the
+        // whole group when there are enough tasks for the threads, one head per task otherwise (decoding few rows)
+        int nKv = c.nKvHeads, hpt = T * nKv >= 4 * Parallel.global().threads() ? group : 1, subs = group / hpt;
+        Parallel.forRange(T * nKv * subs, 1, span * nHeads * hd * 2, (from, to) -> {
             float[] sc = SCORES.get();
             int[] koff = KEY_OFFSETS.get();
+            float[] state = HEAD_STATE.get();
+            if (state.length < 2 * hpt) HEAD_STATE.set(state = new float[2 * hpt]);
             for (int task = from; task < to; task++) {
-                int t = task / nHeads, h = task % nHeads;
+                int g = task / (T * subs), rest = task % (T * subs), t = rest / subs, h0 = g * group + (rest % subs) * hpt;
                 KvCache cache = caches[t];
                 float[] keys = cache.keys(), values = cache.values();
                 int pos = positions[t];
-                int qo = t * qDim + h * hd;
-                int kvo = (h / group) * hd;
-                int oo = t * qDim + h * hd;
-                java.util.Arrays.fill(out, oo, oo + hd, 0f);
-                float max = Float.NEGATIVE_INFINITY, sum = 0f;
+                int kvo = g * hd;
+                for (int i = 0; i < hpt; i++) {
+                    int oo = t * qDim + (h0 + i) * hd;
+                    java.util.Arrays.fill(out, oo, oo + hd, 0f);
+                    state[2 * i] = Float.NEGATIVE_INFINITY;    // running max
+                    state[2 * i + 1] = 0f;                     // running sum
+                }
                 for (int p0 = cache.firstVisible(pos); p0 <= pos; p0 += KEY_CHUNK) {
                     int n = Math.min(KEY_CHUNK, pos - p0 + 1);
-                    float cmax = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < n; j++) koff[j] = cache.offset(p0 + j) + kvo;
-                    Kernels.dotRows(q, qo, keys, koff, n, hd, scale, sc);             // scores q·k / sqrt(hd)
-                    for (int j = 0; j < n; j++) cmax = Math.max(cmax, sc[j]);
-                    if (cmax > max) {
-                        float r = (float) Math.exp(max - cmax);
-                        sum *= r;
-                        for (int i = 0; i < hd; i++) out[oo + i] *= r;
-                        max = cmax;
+                    for (int i = 0; i < hpt; i++) {
+                        int qo = t * qDim + (h0 + i) * hd, oo = qo;
+                        float max = state[2 * i], sum = state[2 * i + 1], cmax = Float.NEGATIVE_INFINITY;
+                        Kernels.dotRows(q, qo, keys, koff, n, hd, scale, sc);             // scores q·k / sqrt(hd)
+                        for (int j = 0; j < n; j++) cmax = Math.max(cmax, sc[j]);
+                        if (cmax > max) {
+                            float r = (float) Math.exp(max - cmax);
+                            sum *= r;
+                            for (int d = 0; d < hd; d++) out[oo + d] *= r;
+                            max = cmax;
+                        }
+                        for (int j = 0; j < n; j++) {
+                            float e = (float) Math.exp(sc[j] - max);
+                            sum += e;
+                            sc[j] = e;
+                        }
+                        Kernels.axpyRows(sc, values, koff, n, out, oo, hd);     // out += sum_j e_j v_j, keys in order
+                        state[2 * i] = max;
+                        state[2 * i + 1] = sum;
                     }
-                    for (int j = 0; j < n; j++) {
-                        float e = (float) Math.exp(sc[j] - max);
-                        sum += e;
-                        sc[j] = e;
-                    }
-                    Kernels.axpyRows(sc, values, koff, n, out, oo, hd);     // out += sum_j e_j v_j, keys in order
                 }
-                float inv = 1f / sum;
-                for (int i = 0; i < hd; i++) out[oo + i] *= inv;
+                for (int i = 0; i < hpt; i++) {
+                    int oo = t * qDim + (h0 + i) * hd;
+                    float inv = 1f / state[2 * i + 1];
+                    for (int d = 0; d < hd; d++) out[oo + d] *= inv;
+                }
             }
         });
     }

@@ -26,7 +26,7 @@ import java.nio.ByteOrder;
  * rather than one halve the FMA latency that bounds a single row's kernel.
  *
  * <p>Prompt rows have their own arithmetic, {@link #chain} (one fma chain per output, k in increasing order), which
- * the outer-product kernels {@link #outer5} / {@link #outer1} compute with one token per lane: prefill is
+ * the outer-product kernels {@link #outer5} / {@link #outer10h} compute with one token per lane: prefill is
  * compute-bound, and that kernel runs ~2.5x faster than the dot tile. It too is batch invariant (a token's lane
  * never meets another token), so a prompt gives the same bits however it is split into chunks.
  */
@@ -386,26 +386,6 @@ public final class Kernels {
         c9.intoArray(out, oo + 9 * L);
     }
 
-    /** {@link #outer10h} for one weight row: out[oo + j] for the half panel's L tokens. */
-    public static void outer1h(float[] w, int wo, float[] xp, int xo, int n, float[] out, int oo) {
-        FloatVector c = FloatVector.zero(F);
-        for (int k = 0; k < n; k++) c = FloatVector.broadcast(F, w[wo + k]).fma(FloatVector.fromArray(F, xp, xo + k * L), c);
-        c.intoArray(out, oo);
-    }
-
-    /** {@link #outer5} for one weight row: out[oo + j] for the panel's tokens j. */
-    public static void outer1(float[] w, int wo, float[] xp, int xo, int n, float[] out, int oo) {
-        FloatVector c0 = FloatVector.zero(F), c1 = c0;
-        for (int k = 0; k < n; k++) {
-            int b = xo + k * PANEL;
-            FloatVector a = FloatVector.broadcast(F, w[wo + k]);
-            c0 = a.fma(FloatVector.fromArray(F, xp, b), c0);
-            c1 = a.fma(FloatVector.fromArray(F, xp, b + L), c1);
-        }
-        c0.intoArray(out, oo);
-        c1.intoArray(out, oo + L);
-    }
-
     /** The definition of the prompt kernels' arithmetic: s = fma(a[k], b[k], s) for k in [0, n) in order, from 0. */
     public static float chain(float[] a, int ao, float[] b, int bo, int n) {
         float s = 0f;
@@ -427,7 +407,30 @@ public final class Kernels {
         FloatVector q4 = FloatVector.fromArray(F, q, qo + 4 * L), q5 = FloatVector.fromArray(F, q, qo + 5 * L);
         FloatVector q6 = FloatVector.fromArray(F, q, qo + 6 * L), q7 = FloatVector.fromArray(F, q, qo + 7 * L);
         FloatVector zero = FloatVector.zero(F);
-        for (int j = 0; j < n; j++) {
+        int j = 0;
+        for (; j + 2 <= n; j += 2) {
+            // two keys at once: four independent chains instead of two (each key's own order unchanged)
+            int r = ko[j], u = ko[j + 1];
+            FloatVector a0 = q0.fma(FloatVector.fromArray(F, k, r), zero);
+            FloatVector a1 = q1.fma(FloatVector.fromArray(F, k, r + L), zero);
+            FloatVector b0 = q0.fma(FloatVector.fromArray(F, k, u), zero);
+            FloatVector b1 = q1.fma(FloatVector.fromArray(F, k, u + L), zero);
+            a0 = q2.fma(FloatVector.fromArray(F, k, r + 2 * L), a0);
+            a1 = q3.fma(FloatVector.fromArray(F, k, r + 3 * L), a1);
+            b0 = q2.fma(FloatVector.fromArray(F, k, u + 2 * L), b0);
+            b1 = q3.fma(FloatVector.fromArray(F, k, u + 3 * L), b1);
+            a0 = q4.fma(FloatVector.fromArray(F, k, r + 4 * L), a0);
+            a1 = q5.fma(FloatVector.fromArray(F, k, r + 5 * L), a1);
+            b0 = q4.fma(FloatVector.fromArray(F, k, u + 4 * L), b0);
+            b1 = q5.fma(FloatVector.fromArray(F, k, u + 5 * L), b1);
+            a0 = q6.fma(FloatVector.fromArray(F, k, r + 6 * L), a0);
+            a1 = q7.fma(FloatVector.fromArray(F, k, r + 7 * L), a1);
+            b0 = q6.fma(FloatVector.fromArray(F, k, u + 6 * L), b0);
+            b1 = q7.fma(FloatVector.fromArray(F, k, u + 7 * L), b1);
+            out[j] = sum(a0.add(a1)) * scale;
+            out[j + 1] = sum(b0.add(b1)) * scale;
+        }
+        for (; j < n; j++) {
             int r = ko[j];
             FloatVector a0 = q0.fma(FloatVector.fromArray(F, k, r), zero);
             FloatVector a1 = q1.fma(FloatVector.fromArray(F, k, r + L), zero);

@@ -318,17 +318,14 @@ public final class MatMul {
                     boolean half = halfLast && q == panels - 1;
                     int width = half ? L : P;
                     for (int r = r0; r < r1; ) {
+                        // a last unit of fewer than PR rows runs the full kernel too (its other tile rows are
+                        // left-over weights, their outputs unused): every lane is the same chain either way
                         int mr = Math.min(PR, r1 - r), wo = (r - r0) * cols;
-                        if (mr == PR && half) {
+                        if (half) {
                             Kernels.outer10h(tile, wo, cols, xp, xo, cols, out, 0);
-                        } else if (mr == PR) {
-                            Kernels.outer5(tile, wo, cols, xp, xo, cols, out, 0);
-                            Kernels.outer5(tile, wo + 5 * cols, cols, xp, xo, cols, out, 5 * P);
                         } else {
-                            for (int k = 0; k < mr; k++) {
-                                if (half) Kernels.outer1h(tile, wo + k * cols, xp, xo, cols, out, k * width);
-                                else Kernels.outer1(tile, wo + k * cols, xp, xo, cols, out, k * width);
-                            }
+                            Kernels.outer5(tile, wo, cols, xp, xo, cols, out, 0);
+                            if (mr > 5) Kernels.outer5(tile, wo + 5 * cols, cols, xp, xo, cols, out, 5 * P);
                         }
                         for (int k = 0; k < mr; k++) {
                             for (int j = 0; j < nt; j++) y[(t0 + j) * rows + r + k] = out[k * width + j];

@@ -28,10 +28,14 @@ public final class Ops {
 
     /** gate[i] = silu(gate[i]) * up[i] for i < n (SwiGLU). */
     public static void swiglu(float[] gate, float[] up, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-        }
+        // elementwise, so split across the pool when large (a prompt's rows), in blocks of 4096
+        int blocks = (n + 4095) >> 12;
+        Parallel.forRange(blocks, 1, (long) n * 16, (b0, b1) -> {
+            for (int i = b0 << 12, end = Math.min(n, b1 << 12); i < end; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            }
+        });
     }
 
     /** In-place softmax of x[off..off+n). */
