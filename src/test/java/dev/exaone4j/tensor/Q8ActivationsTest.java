@@ -362,6 +362,48 @@ class Q8ActivationsTest {
         }
     }
 
+    /**
+     * The quantizer against its definition, value by value: d = max|x| / 127, q = Math.round(x / d) clamped to
+     * [-127, 127] (ties up), the block sums and the pair layout; on random rows with exact ties (x / d = k + 0.5),
+     * zero blocks, tiny and huge values, infinities and NaN.
+     */
+    @Test
+    void quantizerFollowsItsDefinition() {
+        int cols = 32 * 24, T = 3;
+        SplittableRandom rnd = new SplittableRandom(11);
+        float[] x = new float[T * cols];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(-30, 30)));
+        java.util.Arrays.fill(x, 32, 64, 0f);                      // a zero block
+        for (int j = 0; j < 32; j++) x[64 + j] = (j - 16) * 0.5f;   // x / d on half-integers: ties both ways
+        x[64 + 31] = 63.5f;                                        // (max 63.5: d = 0.5, q = 2x)
+        x[96 + 3] = Float.POSITIVE_INFINITY;
+        x[128 + 5] = Float.NaN;
+        x[160 + 7] = -Float.MAX_VALUE;
+        Q8Activations a = new Q8Activations();
+        a.quantize(x, T, cols, false);
+        for (int b = 0; b < T * cols / 32; b++) {
+            float amax = 0;
+            for (int j = 0; j < 32; j++) amax = Math.max(amax, Math.abs(x[32 * b + j]));
+            float d = amax / 127f, inv = d != 0 ? 1f / d : 0f;
+            assertThat(Float.floatToRawIntBits(a.d[b])).as("block %d scale", b).isEqualTo(Float.floatToRawIntBits(d));
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                int q = Math.max(-127, Math.min(127, Math.round(x[32 * b + j] * inv)));
+                sum += q;
+                assertThat((int) a.q[32 * b + j]).as("block %d value %d (x = %s)", b, j, x[32 * b + j]).isEqualTo(q);
+                int pair = a.pairs[16 * b + j / 2];
+                assertThat(j % 2 == 0 ? (int) (short) pair : pair >> 16).as("block %d pair half %d", b, j).isEqualTo(q);
+            }
+            assertThat(a.sums[b]).as("block %d sum", b).isEqualTo(sum);
+        }
+        // the same bits once the JIT has compiled the vector code (intrinsics, not the interpreter's lane loops)
+        short[] q0 = a.q.clone();
+        float[] d0 = a.d.clone();
+        for (int rep = 0; rep < 3000; rep++) a.quantize(x, T, cols, false);
+        assertThat(a.q).containsExactly(q0);
+        assertThat(a.d).containsExactly(d0);
+    }
+
     @Test
     void otherTypesIgnoreQ8Precision() {
         try (Arena arena = Arena.ofShared()) {
