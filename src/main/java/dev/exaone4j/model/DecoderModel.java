@@ -345,16 +345,12 @@ public abstract class DecoderModel implements Model {
                         Kernels.dotRows(q, qo, keys, koff, n, hd, scale, sc);             // scores q·k / sqrt(hd)
                         for (int j = 0; j < n; j++) cmax = Math.max(cmax, sc[j]);
                         if (cmax > max) {
-                            float r = (float) Math.exp(max - cmax);
+                            float r = Kernels.exp(max - cmax);
                             sum *= r;
                             for (int d = 0; d < hd; d++) out[oo + d] *= r;
                             max = cmax;
                         }
-                        for (int j = 0; j < n; j++) {
-                            float e = (float) Math.exp(sc[j] - max);
-                            sum += e;
-                            sc[j] = e;
-                        }
+                        sum += Kernels.expShifted(sc, 0, n, max);                      // e_j = exp(score_j - max)
                         Kernels.axpyRows(sc, values, koff, n, out, oo, hd);     // out += sum_j e_j v_j, keys in order
                         state[2 * i] = max;
                         state[2 * i + 1] = sum;

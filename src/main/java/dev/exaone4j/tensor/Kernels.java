@@ -309,6 +309,75 @@ public final class Kernels {
         }
     }
 
+    // exp(x) = 2^n * e^r with n = round(x / ln 2), r = x - n ln 2 (two-part ln 2), e^r a degree-7 polynomial (Cephes)
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUNDER = 12582912f;   // 1.5 * 2^23: adding it rounds to an integer (nearest even)
+    private static final float EXP_MIN = -87.3f, EXP_MAX = 88.7f;
+
+    /**
+     * e^x lane by lane within ~2 ulp of {@link Math#exp} (0 below -87.3, where e^x is subnormal; +inf above 88.7;
+     * NaN stays NaN). Built only from IEEE adds, multiplies, fmas and bit moves, so interpreted and compiled code
+     * give the same bits (the Vector API's own EXP may call a different library once compiled).
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = xc.mul(LOG2E).add(ROUNDER);
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(F, -LN2_HI), xc);
+        r = n.fma(FloatVector.broadcast(F, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(F, 1.9875691500E-4f);
+        p = p.fma(r, FloatVector.broadcast(F, 1.3981999507E-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 8.3334519073E-3f));
+        p = p.fma(r, FloatVector.broadcast(F, 4.1665795894E-2f));
+        p = p.fma(r, FloatVector.broadcast(F, 1.6666665459E-1f));
+        p = p.fma(r, FloatVector.broadcast(F, 5.0000001201E-1f));
+        FloatVector e = p.mul(r.mul(r)).add(r).add(1f);
+        // 2^n as two normal powers of two, 2^(n >> 1) * 2^(n - (n >> 1)), so n = 128 (x near 88.7) does not overflow
+        IntVector ni = ((IntVector) t.reinterpretAsInts()).sub(Float.floatToRawIntBits(ROUNDER));
+        IntVector h = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector s1 = h.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = ni.sub(h).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector y = e.mul(s1).mul(s2);
+        y = y.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+        return y.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+    }
+
+    /** {@link #exp(FloatVector)} of one value (lane 0 of a broadcast): the same bits as the vector lanes. */
+    public static float exp(float x) {
+        return exp(FloatVector.broadcast(F, x)).lane(0);
+    }
+
+    /**
+     * a[off + j] = {@link #exp(FloatVector)}(a[off + j] - shift) for j in [0, n); returns their sum, added lane-wise
+     * and then by {@link #sum}: a fixed order (softmax numerators and denominator).
+     */
+    public static float expShifted(float[] a, int off, int n, float shift) {
+        FloatVector acc = FloatVector.zero(F);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector e = exp(FloatVector.fromArray(F, a, off + j).sub(shift));
+            e.intoArray(a, off + j);
+            acc = acc.add(e);
+        }
+        if (j < n) {
+            jdk.incubator.vector.VectorMask<Float> m = F.indexInRange(j, n);
+            FloatVector e = exp(FloatVector.fromArray(F, a, off + j, m).sub(shift)).blend(0f, m.not());
+            e.intoArray(a, off + j, m);
+            acc = acc.add(e);
+        }
+        return sum(acc);
+    }
+
+    /** gate[i] = silu(gate[i]) * up[i] = gate[i] / (1 + e^-gate[i]) * up[i] for i in [from, to), with {@link #exp(FloatVector)}. */
+    public static void swiglu(float[] gate, float[] up, int from, int to) {
+        int i = from;
+        for (int bound = from + F.loopBound(to - from); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(F, gate, i);
+            g.div(exp(g.neg()).add(1f)).mul(FloatVector.fromArray(F, up, i)).intoArray(gate, i);
+        }
+        for (; i < to; i++) gate[i] = gate[i] / (1f + exp(-gate[i])) * up[i];
+    }
+
     /** Tokens per packed panel of the prompt kernels ({@link #outer5}): two vectors. */
     public static final int PANEL = 2 * L;
 

@@ -31,10 +31,7 @@ public final class Ops {
         // elementwise, so split across the pool when large (a prompt's rows), in blocks of 4096
         int blocks = (n + 4095) >> 12;
         Parallel.forRange(blocks, 1, (long) n * 16, (b0, b1) -> {
-            for (int i = b0 << 12, end = Math.min(n, b1 << 12); i < end; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
+            Kernels.swiglu(gate, up, b0 << 12, Math.min(n, b1 << 12));
         });
     }
 

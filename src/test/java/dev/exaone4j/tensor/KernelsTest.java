@@ -2,6 +2,7 @@ package dev.exaone4j.tensor;
 
 import dev.exaone4j.gguf.GgmlType;
 import dev.exaone4j.quant.Quants;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -251,6 +252,52 @@ class KernelsTest {
             for (int j = 0; j < n; j++) {
                 assertThat(Float.floatToRawIntBits(out[j])).as("len %d key %d", len, j)
                         .isEqualTo(Float.floatToRawIntBits(Kernels.dot(q, 2, k, ko[j], len) * 0.125f));
+            }
+        }
+    }
+
+    /**
+     * The vector exp against Math.exp: within 3 ulp wherever e^x is a normal float, 0 below -87.3, +inf above
+     * 88.7, NaN for NaN; the masked tail of expShifted equals the full lanes; and the compiled code gives the same
+     * bits as the first (interpreted) calls.
+     */
+    @Test
+    void vectorExpIsAccurateAndDeterministic() {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        int n = 20_000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) rnd.nextDouble(-90, 90);
+        x[0] = 0f;
+        x[1] = -0f;
+        x[2] = Float.NaN;
+        x[3] = Float.NEGATIVE_INFINITY;
+        x[4] = Float.POSITIVE_INFINITY;
+        x[5] = -87.29f;
+        x[6] = 88.69f;
+        float[] first = new float[n];
+        for (int i = 0; i < n; i++) first[i] = Kernels.exp(x[i]);
+        for (int i = 0; i < n; i++) {
+            float got = first[i], want = (float) Math.exp(x[i]);
+            if (Float.isNaN(x[i])) assertThat(got).isNaN();
+            else if (x[i] < -87.3f) assertThat(got).as("exp(%s)", x[i]).isEqualTo(0f);
+            else if (x[i] > 88.7f) assertThat(got).as("exp(%s)", x[i]).isEqualTo(Float.POSITIVE_INFINITY);
+            else assertThat((double) Math.abs(got - want)).as("exp(%s) = %s vs %s", x[i], got, want).isLessThanOrEqualTo(3 * Math.ulp(want));
+        }
+        // expShifted: lanes and tail alike, the sum in a fixed order
+        for (int len : new int[] {1, 7, Kernels.L, 2 * Kernels.L + 3, 64}) {
+            float[] a = java.util.Arrays.copyOfRange(x, 100, 100 + len);
+            for (int i = 0; i < len; i++) a[i] = Math.min(a[i], 80f);
+            float[] b = a.clone();
+            float total = Kernels.expShifted(b, 0, len, 3f);
+            for (int i = 0; i < len; i++) {
+                assertThat(Float.floatToRawIntBits(b[i])).as("len %d lane %d", len, i).isEqualTo(Float.floatToRawIntBits(Kernels.exp(a[i] - 3f)));
+            }
+            assertThat((double) total).isCloseTo(java.util.stream.IntStream.range(0, len).mapToDouble(i -> b[i]).sum(), org.assertj.core.data.Offset.offset(1e-3 * Math.abs(total)));
+        }
+        for (int rep = 0; rep < 200; rep++) {
+            for (int i = 0; i < n; i++) {
+                float v = Kernels.exp(x[i]);
+                if (rep == 199) assertThat(Float.floatToRawIntBits(v)).as("compiled exp(%s)", x[i]).isEqualTo(Float.floatToRawIntBits(first[i]));
             }
         }
     }
