@@ -327,8 +327,8 @@ public final class MatMul {
                             Kernels.outer5(tile, wo, cols, xp, xo, cols, out, 0);
                             if (mr > 5) Kernels.outer5(tile, wo + 5 * cols, cols, xp, xo, cols, out, 5 * P);
                         }
-                        for (int k = 0; k < mr; k++) {
-                            for (int j = 0; j < nt; j++) y[(t0 + j) * rows + r + k] = out[k * width + j];
+                        for (int j = 0; j < nt; j++) {
+                            for (int k = 0, yo = (t0 + j) * rows + r; k < mr; k++) y[yo + k] = out[k * width + j];
                         }
                         r += mr;
                     }
