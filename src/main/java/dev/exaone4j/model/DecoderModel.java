@@ -154,11 +154,11 @@ public abstract class DecoderModel implements Model {
             boolean last = done + T == n;
             if (allLogits) {
                 float[] tmp = T == n ? s.logits : new float[T * vocab];
-                output.matmul(s.hidden, T, tmp);
+                MatMul.matmulRowwise(output, s.hidden, T, tmp);
                 if (tmp != s.logits) System.arraycopy(tmp, 0, s.logits, done * vocab, T * vocab);
             } else if (last) {
                 System.arraycopy(s.hidden, (T - 1) * c.dim, s.xb, 0, c.dim); // the last row only, no allocation per token
-                output.matmul(s.xb, 1, s.logits);
+                MatMul.matmulRowwise(output, s.xb, 1, s.logits);
             }
             if (hiddenListener != null) hiddenListener.onHidden(s.hidden, done, T);
             done += T;
@@ -233,13 +233,13 @@ public abstract class DecoderModel implements Model {
             boolean[] outer = MatMul.exactRows(ws.lastPrompt);
             try {
                 if (ws.lastLogits.length < n * vocab) ws.lastLogits = new float[n * vocab];
-                output.matmul(ws.xb, n, ws.lastLogits);
+                MatMul.matmulRowwise(output, ws.xb, n, ws.lastLogits);
             } finally {
                 MatMul.exactRows(outer);
             }
             for (int i = 0; i < n; i++) System.arraycopy(ws.lastLogits, i * vocab, ws.logits, ws.rowLast[i] * vocab, vocab);
         } else {
-            output.matmul(ws.hidden, T, ws.logits);
+            MatMul.matmulRowwise(output, ws.hidden, T, ws.logits);
         }
         for (int t = 0; t < T; t++) seqs[t].position = ws.rowPos[t] + 1;
         return ws.logits;

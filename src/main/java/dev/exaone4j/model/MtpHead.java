@@ -1,5 +1,6 @@
 package dev.exaone4j.model;
 
+import dev.exaone4j.tensor.MatMul;
 import dev.exaone4j.tensor.Ops;
 import dev.exaone4j.tensor.WeightMatrix;
 
@@ -174,8 +175,8 @@ public final class MtpHead {
         if (want == Logits.NONE) return null;
         int rows = want == Logits.ALL ? n : 1;
         if (st.logits.length != rows * vocab) st.logits = new float[rows * vocab];
-        if (want == Logits.ALL) model.output.matmul(st.out, n, st.logits);
-        else model.output.matmul(st.chained, 1, st.logits);
+        if (want == Logits.ALL) MatMul.matmulRowwise(model.output, st.out, n, st.logits);
+        else MatMul.matmulRowwise(model.output, st.chained, 1, st.logits);
         return st.logits;
     }
 

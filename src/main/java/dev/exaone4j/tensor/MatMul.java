@@ -126,12 +126,26 @@ public final class MatMul {
 
     /** y[t*rows + r] = dot(row r of w, x[t*cols ..]) for t in [0, T). */
     public static void matmul(WeightMatrix w, float[] x, int T, float[] y) {
+        matmul(w, x, T, y, true);
+    }
+
+    /**
+     * {@link #matmul}, except that rows marked {@link #exactRows} keep f32 activations with the per-row dot
+     * arithmetic ({@link Kernels#dot}) instead of the prompt kernel: for the vocabulary projection, which sees one
+     * row per prompt (its last), where the prompt kernel would waste its token lanes. Batch invariant as well.
+     */
+    public static void matmulRowwise(WeightMatrix w, float[] x, int T, float[] y) {
+        matmul(w, x, T, y, false);
+    }
+
+    private static void matmul(WeightMatrix w, float[] x, int T, float[] y, boolean promptKernel) {
         RowContext c = ROWS.get();
         boolean[] exact = c.exact;
         int nExact = exactCount(exact, T);
         // all rows exact (a prompt): the prompt kernel, without preparing (repacking) the matrix for 8-bit products
         if (nExact == T) {
-            prompt(x, T, w, y, null, null, null, null);
+            if (promptKernel) prompt(x, T, w, y, null, null, null, null);
+            else run(w, x, T, y, false);
             return;
         }
         if (!(w.quantizesActivations() && w.prepareQ8())) {
@@ -154,7 +168,8 @@ public final class MatMul {
             if (exact[t]) System.arraycopy(x, t * cols, xa, cols * a++, cols);
             else System.arraycopy(x, t * cols, xb, cols * b++, cols);
         }
-        prompt(xa, nExact, w, ya, null, null, null, null);
+        if (promptKernel) prompt(xa, nExact, w, ya, null, null, null, null);
+        else run(w, xa, nExact, ya, false);
         run(w, xb, nq, yb, w.quantizesActivations() && w.prepareQ8());
         for (int t = 0, a = 0, b = 0; t < T; t++) {
             if (exact[t]) System.arraycopy(ya, rows * a++, y, t * rows, rows);

@@ -102,4 +102,46 @@ class BatchInvarianceTest {
             }
         }
     }
+
+    /**
+     * {@link MatMul#matmulRowwise} (the vocabulary projection): prompt rows keep f32 activations with the per-row dot
+     * arithmetic, the same bits for one row or many, while generated rows in the same batch follow the matrix.
+     */
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F16", "Q8_0", "Q4_0", "Q4_K", "Q6_K"})
+    void rowwisePromptRowsUseTheDotForAnyBatch(GgmlType type) {
+        int rows = 21, cols = type.blockSize > 32 ? 512 : 320, T = 7;
+        SplittableRandom rnd = new SplittableRandom(3 + type.id);
+        float[] w = new float[cols];
+        try (Arena arena = Arena.ofShared()) {
+            long rowBytes = type.bytesFor(cols);
+            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
+                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
+            }
+            WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
+            float[] x = new float[T * cols];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            boolean[] mask = {true, false, true, true, false, true, false};
+            float[] y = new float[T * rows];
+            boolean[] previous = MatMul.exactRows(mask);
+            try {
+                MatMul.matmulRowwise(m, x, T, y);
+            } finally {
+                MatMul.exactRows(previous);
+            }
+            float[] row = new float[cols];
+            for (int t = 0; t < T; t++) {
+                float[] xt = java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), alone = new float[rows];
+                if (!mask[t]) m.matmul(xt, 1, alone);
+                for (int r = 0; r < rows; r++) {
+                    m.rowToFloat(r, row, 0);
+                    float want = mask[t] ? Kernels.dot(row, 0, xt, 0, cols) : alone[r];
+                    assertThat(Float.floatToRawIntBits(y[t * rows + r])).as("%s row %d token %d (prompt %s)", type, r, t, mask[t])
+                            .isEqualTo(Float.floatToRawIntBits(want));
+                }
+            }
+        }
+    }
 }
