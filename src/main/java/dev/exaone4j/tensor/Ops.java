@@ -30,6 +30,10 @@ public final class Ops {
     public static void swiglu(float[] gate, float[] up, int n) {
         // elementwise, so split across the pool when large (a prompt's rows), in blocks of 4096
         int blocks = (n + 4095) >> 12;
+        if (blocks == 1 || (long) n * 16 < Parallel.MIN_PARALLEL_WORK) {
+            Kernels.swiglu(gate, up, 0, n);      // one token's row: inline, no parallel body to allocate
+            return;
+        }
         Parallel.forRange(blocks, 1, (long) n * 16, (b0, b1) -> {
             Kernels.swiglu(gate, up, b0 << 12, Math.min(n, b1 << 12));
         });
