@@ -49,7 +49,7 @@ final class BlockInterleaved extends RowGroups {
                     long ro = srcRowBytes * (g * ROWS + r);
                     for (int b = 0; b < nb; b++) {
                         long bo = ro + (long) blockBytes * b;
-                        s[so + ROWS * b + r] = Kernels.f16(src, bo);
+                        s[so + ROWS * b + r] = Kernels.half(src, bo);
                         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, bo + 2, block, 0, quantBytes);
                         int o = go + blockGroupBytes * b + 2 * r;
                         for (int c = 0; c < quantBytes / 2; c++) {

@@ -75,7 +75,7 @@ public final class Kernels {
     }
 
     /** Float value of the IEEE half at byte offset off. */
-    static float f16(MemorySegment m, long off) {
+    static float half(MemorySegment m, long off) {
         return Float.float16ToFloat(m.get(I16, off));
     }
 
@@ -119,23 +119,33 @@ public final class Kernels {
         return s;
     }
 
-    /** dot(F16 row at off, x): halves converted L at a time through a small buffer. */
-    public static float dotF16(MemorySegment w, long off, float[] x, int xo, int n) {
-        FloatVector a0 = FloatVector.zero(F), a1 = a0;
-        float[] tmp = TMP.get();
-        int i = 0;
-        for (int up = F.loopBound(n); i < up; i += L) {
-            for (int j = 0; j < L; j++) tmp[j] = Float.float16ToFloat(w.get(I16, off + 2L * (i + j)));
-            FloatVector p = FloatVector.fromArray(F, tmp, 0);
-            if ((i / L & 1) == 0) a0 = p.fma(FloatVector.fromArray(F, x, xo + i), a0);
-            else a1 = p.fma(FloatVector.fromArray(F, x, xo + i), a1);
-        }
-        float s = sum(a0.add(a1));
-        for (; i < n; i++) s += Float.float16ToFloat(w.get(I16, off + 2L * i)) * x[xo + i];
-        return s;
+    private static final ThreadLocal<short[]> HALF_BUF = ThreadLocal.withInitial(() -> new short[0]);
+    private static final ThreadLocal<float[]> ROW_BUF = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** dst[dOff ..] = the n F16 values at off as floats (bit for bit {@link Float#float16ToFloat}). */
+    public static void deqF16(MemorySegment w, long off, float[] dst, int dOff, int n) {
+        // bulk-copied to a short array, then a plain loop the JIT vectorizes into vcvtph2ps (~20 G halves/s per
+        // core here; the Vector API has no half-precision conversion)
+        short[] h = HALF_BUF.get();
+        if (h.length < n) HALF_BUF.set(h = new short[n]);
+        MemorySegment.copy(w, I16, off, h, 0, n);
+        for (int i = 0; i < n; i++) dst[dOff + i] = Float.float16ToFloat(h[i]);
     }
 
-    private static final ThreadLocal<float[]> TMP = ThreadLocal.withInitial(() -> new float[64]);
+    /** dst[dOff ..] = the n BF16 values at off as floats. */
+    public static void deqBF16(MemorySegment w, long off, float[] dst, int dOff, int n) {
+        int i = 0;
+        for (int up = F.loopBound(n); i < up; i += L) bf16(w, off + 2L * i).intoArray(dst, dOff + i);
+        for (; i < n; i++) dst[dOff + i] = Float.intBitsToFloat((w.get(I16, off + 2L * i) & 0xffff) << 16);
+    }
+
+    /** dot(F16 row at off, x): the row converted to floats ({@link #deqF16}), then {@link #dot}. */
+    public static float dotF16(MemorySegment w, long off, float[] x, int xo, int n) {
+        float[] row = ROW_BUF.get();
+        if (row.length < n) ROW_BUF.set(row = new float[n]);
+        deqF16(w, off, row, 0, n);
+        return dot(row, 0, x, xo, n);
+    }
 
     /** Whether the block kernels' vector paths apply: they load L quants as L bytes, so L must be 8 or 16. */
     static final boolean VEC = L == 8 || L == 16;

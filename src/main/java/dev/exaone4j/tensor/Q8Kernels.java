@@ -81,7 +81,7 @@ final class Q8Kernels {
             int xb = xo + 32 * b;
             ShortVector p = bytes16(w, bo + 2).mul(ShortVector.fromArray(S16, xq, xb))
                     .add(bytes16(w, bo + 18).mul(ShortVector.fromArray(S16, xq, xb + 16)));
-            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
+            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.half(w, bo) * xd[db + b]), acc);
         }
         return sum8(acc);
     }
@@ -97,7 +97,7 @@ final class Q8Kernels {
             ShortVector lo = q.and((short) 15).sub((short) 8);
             ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
             ShortVector p = lo.mul(ShortVector.fromArray(S16, xq, xb)).add(hi.mul(ShortVector.fromArray(S16, xq, xb + 16)));
-            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.f16(w, bo) * xd[db + b]), acc);
+            acc = pairSum(p).fma(FloatVector.broadcast(F8, Kernels.half(w, bo) * xd[db + b]), acc);
         }
         return sum8(acc);
     }
@@ -301,7 +301,7 @@ final class Q8Kernels {
     static void unpackQ6_K(MemorySegment w, long off, short[] u, byte[] sc, float[] d, int n) {
         for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
             long bo = off + 210L * sb;
-            d[sb] = Kernels.f16(w, bo + 208);
+            d[sb] = Kernels.half(w, bo + 208);
             MemorySegment.copy(w, ValueLayout.JAVA_BYTE, bo + 192, sc, 16 * sb, 16);
             for (int c = 0; c < 8; c++) {                       // group c: elements [32c, 32c+32), half c/4, quarter c%4
                 long ql = bo + 64 * (c >> 2), qh = bo + 128 + 32 * (c >> 2);
@@ -324,7 +324,7 @@ final class Q8Kernels {
         int db = xo >> 5;
         for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
             long bo = off + 144L * sb;
-            float d = Kernels.f16(w, bo), dmin = Kernels.f16(w, bo + 2);
+            float d = Kernels.half(w, bo), dmin = Kernels.half(w, bo + 2);
             for (int g = 0; g < 4; g++) {                       // sub-blocks 2g (low nibbles) and 2g + 1 (high) of qs[32g ..]
                 int b = db + 8 * sb + 2 * g, xb = xo + 256 * sb + 64 * g, s = smo + 16 * sb + 4 * g;
                 ShortVector q0 = zx16(w, bo + 16 + 32 * g), q1 = zx16(w, bo + 32 + 32 * g);
@@ -351,7 +351,7 @@ final class Q8Kernels {
         int db = xo >> 5;
         for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
             long bo = off + 176L * sb;
-            float d = Kernels.f16(w, bo), dmin = Kernels.f16(w, bo + 2);
+            float d = Kernels.half(w, bo), dmin = Kernels.half(w, bo + 2);
             for (int s = 0; s < 8; s++) {                       // sub-block s: nibble s & 1 of qs[32 (s / 2) ..], bit s of qh
                 int b = db + 8 * sb + s, xb = xo + 256 * sb + 32 * s, k = smo + 16 * sb + 2 * s, ns = (s & 1) << 2;
                 long qs = bo + 48 + 32 * (s >> 1);
@@ -403,7 +403,7 @@ final class Q8Kernels {
     static void rowOffsets(MemorySegment w, long off, int blockBytes, float[] mins, int mo, int n) {
         for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
             long bo = off + (long) blockBytes * sb;
-            float dmin = Kernels.f16(w, bo + 2);
+            float dmin = Kernels.half(w, bo + 2);
             long slo = w.get(KQuantKernels.I64, bo + 4);
             int shi = w.get(KQuantKernels.I32, bo + 12);
             for (int s = 0; s < 8; s++) mins[mo + 8 * sb + s] = dmin * KQuantKernels.minK(s, slo, shi);
@@ -444,7 +444,7 @@ final class Q8Kernels {
             int blockBytes = five ? 176 : 144, qs = five ? 48 : 16;
             for (int sb = 0, nsb = n >> 8; sb < nsb; sb++) {
                 long bo = off + (long) blockBytes * sb;
-                float d = Kernels.f16(w, bo);
+                float d = Kernels.half(w, bo);
                 long slo = w.get(KQuantKernels.I64, bo + 4);
                 int shi = w.get(KQuantKernels.I32, bo + 12);
                 // Q5_K's high bits, moved up by 4 and then down by 2 per group: bit 2g at position 4, bit 2g+1 at 5
@@ -469,12 +469,12 @@ final class Q8Kernels {
             int o = dOff + 32 * b;
             if (type == GgmlType.Q8_0) {
                 long bo = off + 34L * b;
-                scales[sOff + b] = Kernels.f16(w, bo);
+                scales[sOff + b] = Kernels.half(w, bo);
                 storeLanes(bytes16(w, bo + 2), dst, o);
                 storeLanes(bytes16(w, bo + 18), dst, o + 16);
             } else {
                 long bo = off + 18L * b;
-                scales[sOff + b] = Kernels.f16(w, bo);
+                scales[sOff + b] = Kernels.half(w, bo);
                 ShortVector q = zx16(w, bo + 2);
                 storeLanes(q.and((short) 15).sub((short) 8), dst, o);
                 storeLanes(q.lanewise(VectorOperators.LSHR, 4).sub((short) 8), dst, o + 16);

@@ -49,7 +49,7 @@ final class QKInterleaved extends RowGroups {
                     long ro = srcRowBytes * (g * ROWS + r);
                     for (int sb = 0; sb < nsb; sb++) {
                         long bo = ro + (long) blockBytes * sb;
-                        float d = Kernels.f16(src, bo), dmin = Kernels.f16(src, bo + 2);
+                        float d = Kernels.half(src, bo), dmin = Kernels.half(src, bo + 2);
                         long slo = src.get(KQuantKernels.I64, bo + 4);
                         int shi = src.get(KQuantKernels.I32, bo + 12);
                         for (int s = 0; s < 8; s++) {

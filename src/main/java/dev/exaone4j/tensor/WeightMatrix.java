@@ -218,12 +218,8 @@ public final class WeightMatrix {
         long off = rowBytes * r;
         switch (type) {
             case F32 -> MemorySegment.copy(data, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off, dst, dstOff, cols);
-            case F16 -> {
-                for (int i = 0; i < cols; i++) dst[dstOff + i] = Float.float16ToFloat(data.get(Kernels.I16, off + 2L * i));
-            }
-            case BF16 -> {
-                for (int i = 0; i < cols; i++) dst[dstOff + i] = Float.intBitsToFloat((data.get(Kernels.I16, off + 2L * i) & 0xffff) << 16);
-            }
+            case F16 -> Kernels.deqF16(data, off, dst, dstOff, cols);
+            case BF16 -> Kernels.deqBF16(data, off, dst, dstOff, cols);
             case Q8_0 -> Kernels.deqQ8_0(data, off, dst, dstOff, cols);
             case Q4_0 -> Kernels.deqQ4_0(data, off, dst, dstOff, cols);
             case Q4_K -> KQuantKernels.deqQ4_K(data, off, dst, dstOff, cols);
