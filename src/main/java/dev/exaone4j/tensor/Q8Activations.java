@@ -1,5 +1,10 @@
 package dev.exaone4j.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Activation rows quantized to 8 bits per block of 32, for {@link ActivationPrecision#Q8} products: for each block
  * {@code d = max|x| / 127} and {@code q = round(x / d)} clamped to [-127, 127] (q = 0 where d = 0). Row t's
@@ -57,19 +62,18 @@ public final class Q8Activations implements Parallel.RangeBody {
         quantizeBlocks(src, start * (cols / 32), end * (cols / 32), srcFloats);
     }
 
-    private static final jdk.incubator.vector.VectorSpecies<Float> VF = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-    private static final jdk.incubator.vector.VectorSpecies<Integer> VI = jdk.incubator.vector.IntVector.SPECIES_PREFERRED;
-    /** Whether the vectorized quantizer applies: whole vectors per block of 32 (and int lanes as wide as float lanes). */
-    private static final boolean VECTOR = 32 % VF.length() == 0 && VI.length() == VF.length();
+    private static final VectorSpecies<Float> VF = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> VI = IntVector.SPECIES_PREFERRED;
     private static final ThreadLocal<int[]> BLOCK = ThreadLocal.withInitial(() -> new int[32]);
 
+    /** Quantizes blocks [b0, b1) of x into the float tile layout (floats) or the shorts and their pairs. */
     private void quantizeBlocks(float[] x, int b0, int b1, boolean floats) {
-        if (!floats && VECTOR) {
-            quantizeBlocksVector(x, b0, b1);
-            return;
-        }
-        short[] q = this.q;
-        int[] pairs = this.pairs;
+        if (floats) quantizeToTileLayout(x, b0, b1);
+        else quantizeToPairs(x, b0, b1);
+    }
+
+    /** The definition, written out per value: {@link #f} in {@link Q8Kernels}' lane order. */
+    private void quantizeToTileLayout(float[] x, int b0, int b1) {
         float[] f = this.f, d = this.d;
         int[] sums = this.sums;
         for (int b = b0; b < b1; b++) {
@@ -81,49 +85,44 @@ public final class Q8Activations implements Parallel.RangeBody {
             d[b] = scale;
             int sum = 0;
             for (int j = 0; j < 32; j++) {
-                int v = Math.round(x[o + j] * inv);
-                v = Math.max(-127, Math.min(127, v));
+                int v = Math.max(-127, Math.min(127, Math.round(x[o + j] * inv)));
                 sum += v;
-                if (floats) f[o + Q8Kernels.LANE_SLOT[j]] = v;
-                else q[o + j] = (short) v;
+                f[o + Q8Kernels.LANE_SLOT[j]] = v;
             }
             sums[b] = sum;
-            if (!floats) {
-                for (int j = 0; j < 16; j++) pairs[16 * b + j] = (q[o + 2 * j] & 0xffff) | (q[o + 2 * j + 1] << 16);
-            }
         }
     }
 
     /**
-     * The short-and-pairs layout of {@link #quantizeBlocks}, vectorized and bit for bit the same: the block maximum
-     * is exact in any order, x * inv is the same product, and Math.round (ties up) is rebuilt from the truncation
-     * and the exact fraction y - trunc(y).
+     * {@link #q} and {@link #pairs}, vectorized and bit for bit {@link #quantizeToTileLayout}'s values: the block
+     * maximum is exact in any order, x * inv is the same product, and Math.round (ties up) is rebuilt from the
+     * truncation and the exact fraction y - trunc(y).
      */
-    private void quantizeBlocksVector(float[] x, int b0, int b1) {
+    private void quantizeToPairs(float[] x, int b0, int b1) {
         short[] q = this.q;
         int[] pairs = this.pairs, tmp = BLOCK.get(), sums = this.sums;
         float[] d = this.d;
         int L = VF.length();
         for (int b = b0; b < b1; b++) {
             int o = 32 * b;
-            jdk.incubator.vector.FloatVector m = jdk.incubator.vector.FloatVector.fromArray(VF, x, o).abs();
-            for (int j = L; j < 32; j += L) m = m.max(jdk.incubator.vector.FloatVector.fromArray(VF, x, o + j).abs());
-            float amax = m.reduceLanes(jdk.incubator.vector.VectorOperators.MAX);
+            FloatVector m = FloatVector.fromArray(VF, x, o).abs();
+            for (int j = L; j < 32; j += L) m = m.max(FloatVector.fromArray(VF, x, o + j).abs());
+            float amax = m.reduceLanes(VectorOperators.MAX);
             float scale = amax / 127f;
             float inv = scale != 0 ? 1f / scale : 0f;
             d[b] = scale;
-            jdk.incubator.vector.IntVector sum = jdk.incubator.vector.IntVector.zero(VI);
+            IntVector sum = IntVector.zero(VI);
             for (int j = 0; j < 32; j += L) {
-                jdk.incubator.vector.FloatVector y = jdk.incubator.vector.FloatVector.fromArray(VF, x, o + j).mul(inv);
-                jdk.incubator.vector.IntVector r = (jdk.incubator.vector.IntVector) y.convert(jdk.incubator.vector.VectorOperators.F2I, 0);
-                jdk.incubator.vector.FloatVector frac = y.sub((jdk.incubator.vector.FloatVector) r.convert(jdk.incubator.vector.VectorOperators.I2F, 0));
-                r = r.add(1, frac.compare(jdk.incubator.vector.VectorOperators.GE, 0.5f).cast(VI))
-                        .sub(1, frac.compare(jdk.incubator.vector.VectorOperators.LT, -0.5f).cast(VI))
+                FloatVector y = FloatVector.fromArray(VF, x, o + j).mul(inv);
+                IntVector r = (IntVector) y.convert(VectorOperators.F2I, 0);
+                FloatVector frac = y.sub((FloatVector) r.convert(VectorOperators.I2F, 0));
+                r = r.add(1, frac.compare(VectorOperators.GE, 0.5f).cast(VI))
+                        .sub(1, frac.compare(VectorOperators.LT, -0.5f).cast(VI))
                         .max(-127).min(127);
                 sum = sum.add(r);
                 r.intoArray(tmp, j);
             }
-            sums[b] = sum.reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            sums[b] = sum.reduceLanes(VectorOperators.ADD);
             for (int j = 0; j < 32; j++) q[o + j] = (short) tmp[j];
             for (int j = 0; j < 16; j++) pairs[16 * b + j] = (tmp[2 * j] & 0xffff) | (tmp[2 * j + 1] << 16);
         }

@@ -1,7 +1,6 @@
 package dev.exaone4j.tensor;
 
 import dev.exaone4j.gguf.GgmlType;
-import dev.exaone4j.quant.Quants;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,14 +21,8 @@ class BatchInvarianceTest {
     void oneRowAndManyRowsGiveIdenticalBits(GgmlType type) {
         int rows = 24, cols = type.blockSize > 32 ? 512 : (type.blockSize == 1 ? 260 : 320);
         SplittableRandom rnd = new SplittableRandom(42 + type.id);
-        float[] w = new float[cols];
         try (Arena arena = Arena.ofShared()) {
-            long rowBytes = type.bytesFor(cols);
-            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) w[i] = (float) (rnd.nextGaussian() * (r % 3 == 0 ? 0.02 : 1.5));
-                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-            }
+            MemorySegment seg = QuantizedRows.gaussian(arena, type, rows, cols, rnd, true);
             WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg);
             int T = 7;
             float[] x = new float[T * cols];
@@ -64,14 +57,8 @@ class BatchInvarianceTest {
     void promptRowsAreTheChainDefinitionForAnyBatch(GgmlType type) {
         int rows = 23, cols = type.blockSize > 32 ? 512 : (type.blockSize == 1 ? 260 : 320);
         SplittableRandom rnd = new SplittableRandom(7 + type.id);
-        float[] w = new float[cols];
         try (Arena arena = Arena.ofShared()) {
-            long rowBytes = type.bytesFor(cols);
-            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) w[i] = (float) (rnd.nextGaussian() * (r % 3 == 0 ? 0.02 : 1.5));
-                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-            }
+            MemorySegment seg = QuantizedRows.gaussian(arena, type, rows, cols, rnd, true);
             WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
             WeightMatrix m2 = new WeightMatrix("w2", type, rows - 4, cols, seg, ActivationPrecision.F32);
             float[][] rowsF = new float[rows][cols];
@@ -112,14 +99,8 @@ class BatchInvarianceTest {
     void rowwisePromptRowsUseTheDotForAnyBatch(GgmlType type) {
         int rows = 21, cols = type.blockSize > 32 ? 512 : 320, T = 7;
         SplittableRandom rnd = new SplittableRandom(3 + type.id);
-        float[] w = new float[cols];
         try (Arena arena = Arena.ofShared()) {
-            long rowBytes = type.bytesFor(cols);
-            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
-                Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-            }
+            MemorySegment seg = QuantizedRows.gaussian(arena, type, rows, cols, rnd, false);
             WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
             float[] x = new float[T * cols];
             for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();

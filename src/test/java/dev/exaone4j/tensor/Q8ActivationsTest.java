@@ -104,7 +104,7 @@ class Q8ActivationsTest {
             int cols = 512;
             try (Arena arena = Arena.ofShared()) {
                 long rowBytes = type.bytesFor(cols);
-                MemorySegment seg = gaussianRows(arena, type, rows, cols, rnd);
+                MemorySegment seg = QuantizedRows.gaussian(arena, type, rows, cols, rnd, false);
                 float[] x = new float[cols];
                 for (int i = 0; i < cols; i++) x[i] = (float) (rnd.nextGaussian() * (i % 31 == 0 ? 20 : 1));
                 Q8Activations q = new Q8Activations();
@@ -143,7 +143,7 @@ class Q8ActivationsTest {
             int[] rowCounts = {20, 9, 33, 16};
             WeightMatrix[] q8 = new WeightMatrix[types.length], f32 = new WeightMatrix[types.length];
             for (int i = 0; i < types.length; i++) {
-                MemorySegment seg = gaussianRows(arena, types[i], rowCounts[i], cols, rnd);
+                MemorySegment seg = QuantizedRows.gaussian(arena, types[i], rowCounts[i], cols, rnd, false);
                 q8[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.Q8);
                 f32[i] = new WeightMatrix("w" + i, types[i], rowCounts[i], cols, seg, ActivationPrecision.F32);
             }
@@ -197,7 +197,7 @@ class Q8ActivationsTest {
             for (int i = 0; i < cols; i++) x[i] = (float) rnd.nextGaussian();
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q6_K}) {
                 long rowBytes = type.bytesFor(cols);
-                MemorySegment seg = gaussianRows(arena, type, rows, cols, rnd);
+                MemorySegment seg = QuantizedRows.gaussian(arena, type, rows, cols, rnd, false);
                 WeightMatrix m = new WeightMatrix("w", type, rows, cols, seg, ActivationPrecision.Q8);
                 float[] y = new float[rows];
                 m.matmul(x, 1, y);
@@ -220,17 +220,6 @@ class Q8ActivationsTest {
     }
 
     /** rows x cols standard-normal weights quantized to type, in a segment of arena. */
-    private static MemorySegment gaussianRows(Arena arena, GgmlType type, int rows, int cols, SplittableRandom rnd) {
-        long rowBytes = type.bytesFor(cols);
-        MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-        float[] w = new float[cols];
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
-            Quants.quantize(type, w, 0, cols, seg, r * rowBytes);
-        }
-        return seg;
-    }
-
     /** A scale for the rounding tolerance: sum of |w| |x| (the float sums accumulate relative to it). */
     private static double norm(float[] wq, float[] wd, float[] x) {
         double s = 0;
@@ -306,13 +295,7 @@ class Q8ActivationsTest {
         int rows = 40, cols = 256, T = 7;
         SplittableRandom rnd = new SplittableRandom(3);
         try (Arena arena = Arena.ofShared()) {
-            long rowBytes = GgmlType.Q8_0.bytesFor(cols);
-            MemorySegment seg = arena.allocate(rowBytes * rows, 64);
-            float[] w = new float[cols];
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) w[i] = (float) rnd.nextGaussian();
-                Quants.quantize(GgmlType.Q8_0, w, 0, cols, seg, r * rowBytes);
-            }
+            MemorySegment seg = QuantizedRows.gaussian(arena, GgmlType.Q8_0, rows, cols, rnd, false);
             WeightMatrix q8 = new WeightMatrix("w", GgmlType.Q8_0, rows, cols, seg, ActivationPrecision.Q8);
             WeightMatrix f32 = new WeightMatrix("w", GgmlType.Q8_0, rows, cols, seg, ActivationPrecision.F32);
             float[] x = new float[T * cols];
