@@ -13,10 +13,10 @@ public final class ModelOptions {
     @Option(names = {"-m", "--model"}, paramLabel = "PATH", description = "GGUF file or Hugging Face folder (default: the shipped stories260K demo)")
     Path model;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "worker threads (default: all cores)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "worker threads (default: all cores; serve: all but one)")
     Integer threads;
 
-    @Option(names = {"--ctx"}, paramLabel = "N", description = "context size in tokens (default: the model's, at most 32768)")
+    @Option(names = {"--ctx"}, paramLabel = "N", description = "context size in tokens (default: the model's, at most 32768; serve: per sequence, at most 8192)")
     Integer ctx;
 
     @Option(names = {"--activations"}, paramLabel = "f32|q8", converter = PrecisionConverter.class,

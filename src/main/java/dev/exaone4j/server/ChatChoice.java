@@ -91,11 +91,15 @@ final class ChatChoice {
         }
     }
 
-    /** The OpenAI finish reason: tool_calls when calls were made, else the sequence's own. */
+    /**
+     * The OpenAI finish reason: tool_calls when calls were made and the generation ended by itself, else the
+     * sequence's own; a generation cut by max_tokens stays {@code length} even when it holds calls (a forced call
+     * cut short is closed minimally to stay valid JSON, its arguments unfinished: a client must not run it blindly).
+     */
     String finishReason() {
         if (finish == null) return null;
         String r = finish.reason();
-        if (!calls.isEmpty() && (r.equals("stop") || r.equals("length"))) return "tool_calls";
+        if (!calls.isEmpty() && r.equals("stop")) return "tool_calls";
         return r;
     }
 

@@ -21,8 +21,6 @@ final class Completions {
     private static final class Choice {
         final StringBuilder text = new StringBuilder();
         final List<TokenLogprob> logprobs = new ArrayList<>();
-        final List<Integer> offsets = new ArrayList<>();
-        int logprobTextLength;
         Sequence.Finish finish;
     }
 
@@ -60,7 +58,7 @@ final class Completions {
         GenerationParams gp = GenerationParams.parse(body, m, false, 16);
         if (echo && gp.logprobs()) throw ApiError.invalid("echo", "'echo' together with 'logprobs' (prompt log-probabilities) is not supported");
         int maxTokens = gp.resolveMaxTokens(ids.length, m.contextSize, "prompt");
-        engine.scheduler().checkFits(ids.length, maxTokens, "max_tokens");
+        engine.scheduler().checkFits(ids.length, maxTokens, gp.maxTokensParam());
 
         String echoText = echo ? (promptText != null ? promptText : m.tokenizer.decode(ids, true)) : "";
         GenerationRun run = new GenerationRun(engine.scheduler(), engine.heartbeatMillis());
@@ -102,7 +100,7 @@ final class Completions {
                     ObjectNode lp = null;
                     if (t.logprob() != null) {
                         int before = c.logprobs.size();
-                        addLogprob(m, c, t.logprob());
+                        c.logprobs.add(t.logprob());
                         lp = logprobsJson(m, c, before);
                     }
                     if (!t.text().isEmpty() || lp != null) sse.event(chunk(m, id, created, t.choice(), t.text(), null, lp, includeUsage));
@@ -140,7 +138,7 @@ final class Completions {
                 case GenerationRun.Text t -> {
                     Choice c = choices[t.choice()];
                     c.text.append(t.text());
-                    if (t.logprob() != null) addLogprob(m, c, t.logprob());
+                    if (t.logprob() != null) c.logprobs.add(t.logprob());
                 }
                 case GenerationRun.Done d -> {
                     choices[d.choice()].finish = d.finish();
@@ -168,12 +166,6 @@ final class Completions {
         resp.send(200, o);
     }
 
-    private static void addLogprob(LoadedModel m, Choice c, TokenLogprob lp) {
-        c.offsets.add(c.logprobTextLength);
-        c.logprobTextLength += m.displayText(lp.id()).length();
-        c.logprobs.add(lp);
-    }
-
     /** The completions logprobs object for entries [from, end). */
     private static ObjectNode logprobsJson(LoadedModel m, Choice c, int from) {
         ObjectNode o = HttpIo.JSON.createObjectNode();
@@ -183,11 +175,11 @@ final class Completions {
         ArrayNode offsets = o.putArray("text_offset");
         for (int i = from; i < c.logprobs.size(); i++) {
             TokenLogprob lp = c.logprobs.get(i);
-            tokens.add(m.displayText(lp.id()));
+            tokens.add(TokenLogprob.display(m, lp.id()));
             lps.add(TokenLogprob.finite(lp.logprob()));
             ObjectNode t = top.addObject();
-            for (int k = 0; k < lp.topIds().length; k++) t.put(m.displayText(lp.topIds()[k]), TokenLogprob.finite(lp.topLogprobs()[k]));
-            offsets.add(c.offsets.get(i));
+            for (int k = 0; k < lp.topIds().length; k++) t.put(TokenLogprob.display(m, lp.topIds()[k]), TokenLogprob.finite(lp.topLogprobs()[k]));
+            offsets.add(lp.offset());
         }
         return o;
     }

@@ -18,11 +18,12 @@ import java.util.Map;
  * @param maxTokens   completion limit, or null for "until the context is full"
  * @param topLogprobs alternatives per token (0 with logprobs alone)
  * @param logitBias   added to the logits of these token ids before sampling ({@code logit_bias}, each in [-100, 100])
+ * @param maxTokensParam the field the limit came from ({@code max_tokens} or {@code max_completion_tokens}), for errors
  */
 record GenerationParams(float temperature, float topP, int topK, float minP, float repetitionPenalty,
                         float presencePenalty, float frequencyPenalty, Long seed, Integer maxTokens, List<String> stop,
                         int n, boolean logprobs, int topLogprobs, boolean ignoreEos, boolean stream, boolean includeUsage,
-                        Map<Integer, Float> logitBias) {
+                        Map<Integer, Float> logitBias, String maxTokensParam) {
     static final int MAX_N = 16;
     static final int MAX_STOPS = 16;
     static final int MAX_STOP_LENGTH = 1024;
@@ -46,9 +47,11 @@ record GenerationParams(float temperature, float topP, int topK, float minP, flo
         Long seed = Params.get(body, "seed") == null ? null : Params.integer(body, "seed", "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
 
         Integer maxTokens = defaultMax;
+        String maxTokensParam = "max_tokens";
         for (String f : new String[]{"max_tokens", "max_completion_tokens"}) {
             if (Params.get(body, f) != null) {
                 maxTokens = (int) Params.integer(body, f, f, 0, 1, m.contextSize);
+                maxTokensParam = f;
             }
         }
         List<String> stop = parseStop(body);
@@ -77,7 +80,7 @@ record GenerationParams(float temperature, float topP, int topK, float minP, flo
             includeUsage = stream && Params.bool(so, "include_usage", "stream_options.include_usage", false);
         }
         return new GenerationParams(temperature, topP, topK < 0 ? 0 : (int) topK, minP, rep, presence, frequency, seed,
-                maxTokens, stop, n, logprobs, top, ignoreEos, stream, includeUsage, parseLogitBias(body, m.vocab));
+                maxTokens, stop, n, logprobs, top, ignoreEos, stream, includeUsage, parseLogitBias(body, m.vocab), maxTokensParam);
     }
 
     private static Map<Integer, Float> parseLogitBias(JsonNode body, int vocab) {
@@ -131,16 +134,28 @@ record GenerationParams(float temperature, float topP, int topK, float minP, flo
         }
         if (maxTokens == null) return contextSize - promptTokens;
         if (promptTokens + maxTokens > contextSize) {
-            throw ApiError.contextLength("max_tokens", "This model's maximum context length is " + contextSize
+            throw ApiError.contextLength(maxTokensParam, "This model's maximum context length is " + contextSize
                     + " tokens. However, you requested " + (promptTokens + maxTokens) + " tokens (" + promptTokens + " in the "
-                    + promptParam + ", " + maxTokens + " for the completion). Please reduce the length of the " + promptParam + " or max_tokens.");
+                    + promptParam + ", " + maxTokens + " for the completion). Please reduce the length of the " + promptParam + " or " + maxTokensParam + ".");
         }
         return maxTokens;
     }
 
+    /**
+     * The seed of choice i of a seeded request: the seed itself for the first (so n = 1 and the first of n agree),
+     * a hash of (seed, i) for the others, so neighbouring seeds' choices do not coincide.
+     */
+    static long choiceSeed(long seed, int choice) {
+        if (choice == 0) return seed;
+        long z = seed + 0x9E3779B97F4A7C15L * choice;   // splitmix64 finalizer
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /** The sampling configuration of choice i (penalties are applied separately, see {@link Sequence}). */
     SamplerConfig sampling(int choice) {
-        long s = seed != null ? seed + choice : SEEDS.nextLong();
+        long s = seed != null ? choiceSeed(seed, choice) : SEEDS.nextLong();
         return new SamplerConfig(temperature, topK, topP, minP, 1f, 0f, 0f, 0, s);
     }
 

@@ -11,8 +11,10 @@ import java.io.IOException;
 /**
  * The HTTP routes: {@code POST /v1/chat/completions}, {@code POST /v1/completions}, {@code GET /v1/models[/ID]},
  * {@code POST /tokenize}, {@code POST /detokenize}, {@code GET /health} (no key needed; 503 until the model is
- * loaded) and {@code GET /metrics} (Prometheus text). Checks the API key, bounds the body, answers every failure in
- * OpenAI's error shape and counts requests by route and status.
+ * loaded) and {@code GET /metrics} (Prometheus text); GET routes answer HEAD too. Checks the API key, bounds the
+ * body, answers every failure in OpenAI's error shape (a 405 with its {@code Allow} header) and counts requests by
+ * route and status. Browsers may call it from any origin (CORS, as llama.cpp's and vLLM's servers by default): the
+ * API key, when set, is what guards it.
  */
 final class HttpApi implements HttpHandler {
     private static final System.Logger LOG = System.getLogger("exaone4j.server");
@@ -33,7 +35,12 @@ final class HttpApi implements HttpHandler {
         String path = ex.getRequestURI().getPath();
         String route = route(path);
         int status = 500;
+        ex.getResponseHeaders().set("Access-Control-Allow-Origin", "*");
         try {
+            if (method.equalsIgnoreCase("OPTIONS") && !route.equals("other")) {
+                status = preflight(ex, route);
+                return;
+            }
             status = dispatch(ex, method, path, route);
         } catch (ApiError e) {
             status = e.status();
@@ -71,17 +78,17 @@ final class HttpApi implements HttpHandler {
     private int dispatch(HttpExchange ex, String method, String path, String route) throws IOException, InterruptedException {
         if (route.equals("other")) throw ApiError.routeNotFound(method, path);
         if (route.equals("/health")) {
-            requireMethod(method, "GET", path);
+            requireMethod(ex, method, "GET", path);
             return health(ex);
         }
         if (!key.accepts(ex.getRequestHeaders().getFirst("Authorization"))) throw ApiError.unauthorized();
         switch (route) {
             case "/metrics" -> {
-                requireMethod(method, "GET", path);
+                requireMethod(ex, method, "GET", path);
                 HttpIo.sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", server.metrics().render());
             }
             case "/v1/models" -> {
-                requireMethod(method, "GET", path);
+                requireMethod(ex, method, "GET", path);
                 LoadedModel m = server.engine().model();
                 ObjectNode o = HttpIo.JSON.createObjectNode();
                 o.put("object", "list");
@@ -90,25 +97,25 @@ final class HttpApi implements HttpHandler {
                 HttpIo.sendJson(ex, 200, o);
             }
             case "/v1/models/{id}" -> {
-                requireMethod(method, "GET", path);
+                requireMethod(ex, method, "GET", path);
                 LoadedModel m = server.engine().model();
                 String id = path.substring("/v1/models/".length());
                 if (!id.equals(m.id)) throw ApiError.modelNotFound(id);
                 HttpIo.sendJson(ex, 200, modelJson(m));
             }
             case "/tokenize", "/detokenize" -> {
-                requireMethod(method, "POST", path);
+                requireMethod(ex, method, "POST", path);
                 LoadedModel m = server.engine().model();
                 JsonNode body = HttpIo.readJsonObject(ex, maxBody);
                 HttpIo.sendJson(ex, 200, route.equals("/tokenize") ? TokenizeApi.tokenize(body, m) : TokenizeApi.detokenize(body, m));
             }
             case "/v1/chat/completions" -> {
-                requireMethod(method, "POST", path);
+                requireMethod(ex, method, "POST", path);
                 InferenceServer.Engine engine = server.engine();
                 ChatCompletions.handle(ex, HttpIo.readJsonObject(ex, maxBody), engine);
             }
             case "/v1/completions" -> {
-                requireMethod(method, "POST", path);
+                requireMethod(ex, method, "POST", path);
                 InferenceServer.Engine engine = server.engine();
                 Completions.handle(ex, HttpIo.readJsonObject(ex, maxBody), engine);
             }
@@ -130,8 +137,29 @@ final class HttpApi implements HttpHandler {
         return 503;
     }
 
-    private static void requireMethod(String method, String allowed, String path) {
-        if (!method.equalsIgnoreCase(allowed)) throw ApiError.methodNotAllowed(method, path, allowed);
+    /** The methods a route answers. */
+    private static String allowed(String route) {
+        return switch (route) {
+            case "/health", "/metrics", "/v1/models", "/v1/models/{id}" -> "GET, HEAD, OPTIONS";
+            default -> "POST, OPTIONS";
+        };
+    }
+
+    /** A CORS preflight (or plain OPTIONS): 204 with the route's methods and the headers a client may send. */
+    private static int preflight(HttpExchange ex, String route) throws IOException {
+        var h = ex.getResponseHeaders();
+        h.set("Allow", allowed(route));
+        h.set("Access-Control-Allow-Methods", allowed(route));
+        h.set("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        h.set("Access-Control-Max-Age", "86400");
+        ex.sendResponseHeaders(204, -1);
+        return 204;
+    }
+
+    private static void requireMethod(HttpExchange ex, String method, String allowed, String path) {
+        if (method.equalsIgnoreCase(allowed) || (allowed.equals("GET") && method.equalsIgnoreCase("HEAD"))) return;
+        ex.getResponseHeaders().set("Allow", allowed.equals("GET") ? "GET, HEAD, OPTIONS" : allowed + ", OPTIONS");
+        throw ApiError.methodNotAllowed(method, path, allowed);
     }
 
     private static ObjectNode modelJson(LoadedModel m) {

@@ -15,22 +15,46 @@ final class HttpIo {
 
     private HttpIo() {}
 
+    /**
+     * The most of an oversized body read and dropped before the 413 goes out: a client that sends its whole body
+     * before reading (most HTTP libraries) gets the answer instead of a connection reset; beyond this the
+     * connection is simply closed.
+     */
+    static final long DISCARD_LIMIT = 64L << 20;
+
     /** The request body, at most limit bytes (413 beyond, judged from Content-Length first). */
     static byte[] readBody(HttpExchange ex, long limit) throws IOException {
         String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        if (cl != null) {
-            long n;
-            try {
-                n = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw ApiError.badJson("invalid Content-Length header");
-            }
-            if (n > limit) throw ApiError.tooLarge(limit);
-        }
         try (InputStream in = ex.getRequestBody()) {
+            if (cl != null) {
+                long n;
+                try {
+                    n = Long.parseLong(cl.trim());
+                } catch (NumberFormatException e) {
+                    throw ApiError.badJson("invalid Content-Length header");
+                }
+                if (n < 0) throw ApiError.badJson("invalid Content-Length header");
+                if (n > limit) {
+                    if (n <= DISCARD_LIMIT) discard(in, n);
+                    throw ApiError.tooLarge(limit);
+                }
+            }
             byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (b.length > limit) throw ApiError.tooLarge(limit);
+            if (b.length > limit) {
+                discard(in, DISCARD_LIMIT);
+                throw ApiError.tooLarge(limit);
+            }
             return b;
+        }
+    }
+
+    /** Reads and drops up to max bytes of in. */
+    private static void discard(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[64 << 10];
+        for (long left = max; left > 0; ) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (r < 0) return;
+            left -= r;
         }
     }
 
@@ -49,17 +73,20 @@ final class HttpIo {
     }
 
     static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] b = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+        send(ex, status, "application/json", JSON.writeValueAsBytes(body));
     }
 
     static void sendText(HttpExchange ex, int status, String contentType, String body) throws IOException {
-        byte[] b = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        send(ex, status, contentType, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** A complete response; to a HEAD request the same headers without the body. */
+    private static void send(HttpExchange ex, int status, String contentType, byte[] b) throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
+        if (ex.getRequestMethod().equalsIgnoreCase("HEAD")) {
+            ex.sendResponseHeaders(status, -1);
+            return;
+        }
         ex.sendResponseHeaders(status, b.length);
         try (OutputStream out = ex.getResponseBody()) {
             out.write(b);

@@ -138,6 +138,12 @@ final class LoadedModel implements AutoCloseable {
         return t[id];
     }
 
+    /** The bytes a token adds to the output ({@link dev.exaone4j.tokenizer.Tokenizer#tokenBytes}); a hidden special's entry as UTF-8. */
+    byte[] tokenBytes(int id) {
+        if (isHiddenSpecial(id) || id < 0 || id >= tokenizer.vocabSize()) return displayText(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return tokenizer.tokenBytes(id);
+    }
+
     /** How a token is shown in logprobs: its text, or for a hidden special its vocabulary entry (e.g. an end-of-turn tag). */
     String displayText(int id) {
         return isHiddenSpecial(id) ? tokenizer.tokenText(id) : tokenText(id);

@@ -130,6 +130,11 @@ final class Scheduler {
         lock.lock();
         try {
             if (!accepting) throw ApiError.unavailable("The server is shutting down.", "shutting_down", 5);
+            if (seqs.size() > cfg.queue() + cfg.parallel()) {
+                // could never be admitted, even on an idle server: not a reason to retry
+                throw ApiError.invalid("n", String.format("n = %d choices exceed what this server can hold at once (%d slots + %d queued): lower n",
+                        seqs.size(), cfg.parallel(), cfg.queue()));
+            }
             int free = Math.max(0, cfg.parallel() - active);
             if (waiting.size() + seqs.size() > cfg.queue() + free) {
                 metrics.rejected.increment();
@@ -480,14 +485,9 @@ final class Scheduler {
             return;
         }
         String piece = lm.isHiddenSpecial(id) ? "" : s.decoder.accept(id);
-        String out;
-        if (s.constraint != null) {
-            s.constraint.accept(lm.tokenText(id));
-            out = piece;
-        } else {
-            out = s.stops.accept(piece);
-        }
-        s.listener.onText(s, out, lp);
+        if (s.constraint != null) s.constraint.accept(lm.tokenText(id));
+        if (lp != null) s.heldLogprobs.add(lp.at(s.stops.accepted()));
+        emit(s, s.stops.accept(piece), false);
         if (s.stops.matched() || (s.constraint != null && s.constraint.done())) {
             finish(s, "stop", null);
         } else if (s.generated >= s.maxTokens) {
@@ -497,19 +497,34 @@ final class Scheduler {
         }
     }
 
+    /**
+     * Hands released text to the listener together with the logprobs of the tokens whose text has begun to be
+     * released, so logprobs follow the text: a token still held back (a possible stop string, half a character)
+     * reports later, and at the end the tokens of a matched stop string are dropped with their text.
+     */
+    private void emit(Sequence s, String text, boolean end) {
+        int released = s.stops.emitted();
+        boolean all = end && !s.stops.matched();
+        TokenLogprob last = null;
+        while (!s.heldLogprobs.isEmpty() && (all || s.heldLogprobs.peek().offset() < released)) {
+            if (last != null) s.listener.onText(s, "", last);
+            last = s.heldLogprobs.poll();
+        }
+        if (end) s.heldLogprobs.clear();
+        if (last != null || !end || !text.isEmpty()) s.listener.onText(s, text, last);
+    }
+
     /** Ends a running sequence: flushes its text, frees (or caches) its state, reports how it ended. */
     private void finish(Sequence s, String reason, ApiError error) {
         if (s.finished) return;
         boolean natural = "stop".equals(reason) || "length".equals(reason);
         if (natural) {
             String tail = s.decoder.flush();
-            if (s.constraint != null) {
-                tail = tail + s.constraint.completion();
-            } else {
-                tail = s.stops.accept(tail);
-                if (!s.stops.matched()) tail += s.stops.flush();
-            }
-            if (!tail.isEmpty()) s.listener.onText(s, tail, null);
+            // a constrained output cut short (not by a stop string) is completed minimally, so it stays valid
+            if (s.constraint != null && !s.stops.matched()) tail += s.constraint.completion();
+            tail = s.stops.accept(tail);
+            if (!s.stops.matched()) tail += s.stops.flush();
+            emit(s, tail, true);
             long dt = System.nanoTime() - s.firstTokenNanos;
             if (s.generated > 1 && dt > 0) metrics.decodeSpeed.observe((s.generated - 1) * 1e9 / dt);
         }

@@ -14,7 +14,10 @@ import dev.exaone4j.tokenizer.StreamingDecoder;
 final class Sequence {
     /** Receives a sequence's output; called on the scheduler thread, so implementations only enqueue. */
     interface Listener {
-        /** New text (possibly empty) for one generated token, or trailing text at the end (lp null). */
+        /**
+         * Released text (possibly empty), with the logprob of a token whose text begins in it or before (null when
+         * none is released with it; several released at once come as calls with empty text, then the text).
+         */
         void onText(Sequence s, String text, TokenLogprob lp);
 
         /** The sequence ended; no more calls follow. */
@@ -45,6 +48,8 @@ final class Sequence {
     final long enqueuedNanos = System.nanoTime();
     final StreamingDecoder decoder;
     final StopMatcher stops;
+    /** Logprobs of sampled tokens whose text has not begun to be released (held by the stop matcher or decoder). */
+    final java.util.ArrayDeque<TokenLogprob> heldLogprobs = new java.util.ArrayDeque<>();
 
     // scheduler state
     InferenceState state;
@@ -90,7 +95,7 @@ final class Sequence {
         this.length = prompt.length;
         this.output = new int[maxTokens];
         this.decoder = lm.tokenizer.streamingDecoder(false);
-        this.stops = new StopMatcher(constraint == null ? params.stop() : java.util.List.of());
+        this.stops = new StopMatcher(params.stop());
     }
 
     /** Asks the scheduler to stop this sequence and free its memory at its next step. */

@@ -10,6 +10,7 @@ final class StopMatcher {
     private final String[] stops;
     private final StringBuilder held = new StringBuilder();
     private boolean matched;
+    private int accepted, emitted;
 
     StopMatcher(List<String> stops) {
         this.stops = stops.toArray(new String[0]);
@@ -20,9 +21,26 @@ final class StopMatcher {
         return matched;
     }
 
+    /** Characters of generated text accepted so far (where the next piece starts). */
+    int accepted() {
+        return accepted;
+    }
+
+    /** Characters released so far; after a match, where the stop string began (the end of the output). */
+    int emitted() {
+        return emitted;
+    }
+
     /** Adds a piece of generated text; returns the text that is now safe to emit. */
     String accept(String piece) {
         if (matched) return "";
+        accepted += piece.length();
+        String out = hold(piece);
+        emitted += out.length();
+        return out;
+    }
+
+    private String hold(String piece) {
         if (stops.length == 0) return piece;
         held.append(piece);
         int first = -1;
@@ -48,6 +66,7 @@ final class StopMatcher {
         if (matched) return "";
         String out = held.toString();
         held.setLength(0);
+        emitted += out.length();
         return out;
     }
 

@@ -8,8 +8,27 @@ package dev.exaone4j.server;
  * @param logprob its log-probability
  * @param topIds  the most likely tokens at this position, most likely first (empty when none were asked for)
  * @param topLogprobs their log-probabilities
+ * @param offset  where the token's text starts in the generated text (chars; set when the text is released)
  */
-record TokenLogprob(int id, float logprob, int[] topIds, float[] topLogprobs) {
+record TokenLogprob(int id, float logprob, int[] topIds, float[] topLogprobs, int offset) {
+    /** This entry with its text offset. */
+    TokenLogprob at(int offset) {
+        return new TokenLogprob(id, logprob, topIds, topLogprobs, offset);
+    }
+
+    /**
+     * How a token is shown: its text, or for a token holding part of a UTF-8 character {@code bytes:\xNN..} (as
+     * OpenAI shows them; its {@code bytes} field has the raw bytes).
+     */
+    static String display(LoadedModel m, int id) {
+        String text = m.displayText(id);
+        byte[] raw = m.tokenBytes(id);
+        if (java.util.Arrays.equals(raw, text.getBytes(java.nio.charset.StandardCharsets.UTF_8))) return text;
+        StringBuilder sb = new StringBuilder("bytes:");
+        for (byte b : raw) sb.append(String.format("\\x%02x", b & 0xff));
+        return sb.toString();
+    }
+
     /** The chat form {@code {"token", "logprob", "bytes", "top_logprobs": [...]}}. */
     com.fasterxml.jackson.databind.node.ObjectNode toChatJson(LoadedModel m) {
         com.fasterxml.jackson.databind.node.ObjectNode o = entry(m, id, logprob);
@@ -20,11 +39,10 @@ record TokenLogprob(int id, float logprob, int[] topIds, float[] topLogprobs) {
 
     private static com.fasterxml.jackson.databind.node.ObjectNode entry(LoadedModel m, int id, float lp) {
         com.fasterxml.jackson.databind.node.ObjectNode o = HttpIo.JSON.createObjectNode();
-        String text = m.displayText(id);
-        o.put("token", text);
+        o.put("token", display(m, id));
         o.put("logprob", finite(lp));
         com.fasterxml.jackson.databind.node.ArrayNode bytes = o.putArray("bytes");
-        for (byte b : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) bytes.add(b & 0xff);
+        for (byte b : m.tokenBytes(id)) bytes.add(b & 0xff);
         return o;
     }
 
@@ -36,7 +54,7 @@ record TokenLogprob(int id, float logprob, int[] topIds, float[] topLogprobs) {
     /** Normalizer and alternatives of one logits row, computed before sampling may touch the row. */
     record Row(float logSumExp, int[] topIds, float[] topLogprobs) {
         TokenLogprob of(int id, float logit) {
-            return new TokenLogprob(id, logit - logSumExp, topIds, topLogprobs);
+            return new TokenLogprob(id, logit - logSumExp, topIds, topLogprobs, 0);
         }
     }
 

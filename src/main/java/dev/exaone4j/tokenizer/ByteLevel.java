@@ -45,6 +45,13 @@ final class ByteLevel {
      * Appends the bytes a token stands for: the stand-in mapping when every character is in the table, otherwise
      * the token's own UTF-8 bytes (added tokens are stored as plain text).
      */
+    /** Whether every character of a non-empty token is a byte stand-in. */
+    static boolean isStandIns(String token) {
+        if (token.isEmpty()) return false;
+        for (int i = 0; i < token.length(); i++) if (byteOf(token.charAt(i)) < 0) return false;
+        return true;
+    }
+
     static void appendTokenBytes(String token, ByteArrayOutputStream out) {
         int n = token.length();
         for (int i = 0; i < n; i++) {

@@ -39,6 +39,26 @@ public interface Tokenizer {
     /** The token's text as stored in the vocabulary (not decoded), for display. */
     String tokenText(int id);
 
+    /**
+     * The bytes a token adds to decoded text: its UTF-8 text, or for a token that holds part of a UTF-8 character
+     * (a byte-fallback {@code <0xNN>} token, a byte-level BPE token cut inside a character) the raw bytes it stands
+     * for, which a client joins with its neighbours' to rebuild the character.
+     */
+    default byte[] tokenBytes(int id) {
+        StreamingDecoder d = streamingDecoder(false);
+        String text = d.accept(id) + d.flush();
+        if (text.indexOf('\uFFFD') < 0) return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String entry = tokenText(id);
+        int b = Decoder.ByteFallback.byteToken(entry);
+        if (b >= 0) return new byte[] {(byte) b};
+        if (ByteLevel.isStandIns(entry)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteLevel.appendTokenBytes(entry, out);
+            return out.toByteArray();
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Id of a token given its exact vocabulary text, or -1. */
     int tokenId(String text);
 

@@ -84,5 +84,7 @@ class ChatChoiceTest {
         c.finish();
         c.finish = new Sequence.Finish("stop", 3, 4, 0, null);
         assertThat(c.finishReason()).isEqualTo("tool_calls");
+        c.finish = new Sequence.Finish("length", 3, 4, 0, null);
+        assertThat(c.finishReason()).as("a generation cut by max_tokens says so, calls or not").isEqualTo("length");
     }
 }

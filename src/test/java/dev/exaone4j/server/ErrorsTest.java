@@ -133,7 +133,30 @@ class ErrorsTest {
         error(TestServers.get(server, "/v1/models/gpt-9", KEY), 404);
         error(TestServers.post(server, "/v1/embeddings", "{}", KEY), 404);
         error(TestServers.get(server, "/nothing/here", KEY), 404);
-        error(TestServers.get(server, "/v1/chat/completions", KEY), 405);
+        TestServers.Reply r = TestServers.get(server, "/v1/chat/completions", KEY);
+        error(r, 405);
+        assertThat(r.raw().headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+        r = TestServers.post(server, "/health", "{}", null);
+        error(r, 405);
+        assertThat(r.raw().headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
+    }
+
+    @Test
+    void headAndCorsPreflightAreAnswered() throws Exception {
+        HttpResponse<String> head = TestServers.HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/health"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        HttpResponse<String> pre = TestServers.HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/chat/completions"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "http://localhost:3000").header("Access-Control-Request-Method", "POST").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(pre.statusCode()).isEqualTo(204);
+        assertThat(pre.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+        assertThat(pre.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("POST");
+        assertThat(pre.headers().firstValue("Access-Control-Allow-Headers").orElse("")).contains("Authorization");
+        // and the actual responses carry the origin header too
+        assertThat(TestServers.get(server, "/v1/models", KEY).raw().headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
     }
 
     @Test
@@ -146,15 +169,28 @@ class ErrorsTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big.getBytes()))).build();
         HttpResponse<String> r = TestServers.HTTP.send(req, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(413);
+        // a client that writes its whole body before reading (as Python's http.client does) still gets the 413,
+        // not a connection reset
+        byte[] body = ("{\"prompt\": \"" + "a".repeat(3_000_000) + "\"}").getBytes();
+        try (java.net.Socket sock = new java.net.Socket("127.0.0.1", URI.create(server.baseUrl()).getPort())) {
+            sock.setSoTimeout(30_000);
+            java.io.OutputStream out = sock.getOutputStream();
+            out.write(("POST /v1/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + KEY
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes());
+            out.write(body);
+            out.flush();
+            String status = new String(sock.getInputStream().readNBytes(12));
+            assertThat(status).isEqualTo("HTTP/1.1 413");
+        }
     }
 
     @Test
     void fullQueueIs429WithRetryAfter() throws Exception {
         try (InferenceServer s = TestServers.start(TestServers.config(TestServers.stories()).withParallel(1, 0))) {
-            // a request needing more slots than are free or queueable is refused at once
+            // a request needing more slots than the server has at all can never be admitted: 400 naming n, not a 429
+            // a client would retry forever
             TestServers.Reply r = TestServers.post(s, "/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 2, \"n\": 2}");
-            assertThat(error(r, 429).get("code").asText()).isEqualTo("queue_full");
-            assertThat(r.raw().headers().firstValue("Retry-After")).isPresent();
+            assertThat(error(r, 400).get("param").asText()).isEqualTo("n");
         }
         // a long generation occupies the only slot; the queue holds none
         try (InferenceServer s = TestServers.start(TestServers.config(TestServers.tinyHybrid()).withCtx(4096).withParallel(1, 0))) {

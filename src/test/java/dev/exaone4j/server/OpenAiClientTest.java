@@ -10,6 +10,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.Completion;
 import com.openai.models.completions.CompletionCreateParams;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.models.models.Model;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,6 +121,94 @@ class OpenAiClientTest {
         }
         String joined = lp.stream().map(t -> t.token()).collect(Collectors.joining());
         assertThat(joined).isEqualTo(c.choices().getFirst().message().content().orElseThrow());
+    }
+
+    @Test
+    void logprobsEndWithTheTextAtAStopString() throws Exception {
+        String req = "{\"prompt\": \"Once upon a time\", \"max_tokens\": 24, \"temperature\": 0, \"logprobs\": 1%s}";
+        JsonNode full = TestServers.post(server, "/v1/completions", req.formatted(""), KEY).json().get("choices").get(0);
+        String text = full.get("text").asText();
+        assertThat(text.length()).isGreaterThan(12);
+        // a stop string from the middle of the text, starting one character into a token
+        JsonNode offsets = full.get("logprobs").get("text_offset");
+        int k = offsets.size() / 2, at = offsets.get(k).asInt() + 1;
+        String stop = text.substring(at, Math.min(text.length(), at + 6));
+        JsonNode cut = TestServers.post(server, "/v1/completions", req.formatted(", \"stop\": " + TestServers.JSON.writeValueAsString(stop)), KEY)
+                .json().get("choices").get(0);
+        String kept = cut.get("text").asText();
+        assertThat(kept).isEqualTo(text.substring(0, text.indexOf(stop)));
+        JsonNode lp = cut.get("logprobs");
+        // the tokens are those whose text begins in the kept text: offsets inside it, joined they cover it
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < lp.get("tokens").size(); i++) {
+            assertThat(lp.get("text_offset").get(i).asInt()).isEqualTo(joined.length()).isLessThan(kept.length());
+            joined.append(lp.get("tokens").get(i).asText());
+        }
+        assertThat(joined.toString()).startsWith(kept);
+        // chat: the same, the logprob tokens join to the content (here no token straddles the cut)
+        ChatCompletion c = client.chat().completions().create(chat("Once upon a time", 24).logprobs(true).build());
+        String content = c.choices().getFirst().message().content().orElseThrow();
+        var all = c.choices().getFirst().logprobs().orElseThrow().content().orElseThrow();
+        int half = all.size() / 2, from = 0;
+        for (int i = 0; i < half; i++) from += all.get(i).token().length();
+        String chatStop = content.substring(from, Math.min(content.length(), from + 4));
+        ChatCompletion s = client.chat().completions().create(chat("Once upon a time", 24).logprobs(true).stop(chatStop).build());
+        String sContent = s.choices().getFirst().message().content().orElseThrow();
+        assertThat(sContent).isEqualTo(content.substring(0, content.indexOf(chatStop)));
+        String sJoined = s.choices().getFirst().logprobs().orElseThrow().content().orElseThrow().stream()
+                .map(t -> t.token()).collect(Collectors.joining());
+        assertThat(sJoined).isEqualTo(sContent);
+    }
+
+    @Test
+    void aByteTokenReportsItsRawByte() throws Exception {
+        // stories260K spells characters outside its vocabulary with <0xNN> byte tokens; force one
+        int id = -1, value = -1;
+        JsonNode strs = TestServers.post(server, "/tokenize", "{\"prompt\": \"\ud55c\", \"add_special_tokens\": false, \"return_token_strs\": true}", KEY).json();
+        for (int i = 0; i < strs.get("tokens").size() && id < 0; i++) {
+            String str = strs.get("token_strs").get(i).asText();
+            if (str.matches("<0x[0-9A-F]{2}>")) {
+                id = strs.get("tokens").get(i).asInt();
+                value = Integer.parseInt(str.substring(3, 5), 16);
+            }
+        }
+        assertThat(id).as(strs.toString()).isPositive();
+        JsonNode r = TestServers.post(server, "/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], "
+                + "\"max_tokens\": 1, \"temperature\": 0, \"logprobs\": true, \"top_logprobs\": 2, \"logit_bias\": {\"" + id + "\": 100}}", KEY).json();
+        JsonNode t = r.get("choices").get(0).get("logprobs").get("content").get(0);
+        assertThat(t.get("bytes").toString()).isEqualTo("[" + value + "]");
+        String shown = "bytes:\\x%02x".formatted(value);
+        assertThat(t.get("token").asText()).isEqualTo(shown);
+        // completions: the same token shown the same way, its top alternatives keyed apart
+        JsonNode c = TestServers.post(server, "/v1/completions", "{\"prompt\": \"Hi\", \"max_tokens\": 1, \"temperature\": 0, \"logprobs\": 2, "
+                + "\"logit_bias\": {\"" + id + "\": 100}}", KEY).json();
+        assertThat(c.get("choices").get(0).get("logprobs").get("tokens").get(0).asText()).isEqualTo(shown);
+    }
+
+    @Test
+    void stopStringsHoldInJsonMode() throws Exception {
+        String req = "{\"messages\": [{\"role\": \"user\", \"content\": \"Give JSON\"}], \"response_format\": {\"type\": \"json_object\"}, "
+                + "\"max_tokens\": 40, \"temperature\": 0%s}";
+        String full = TestServers.post(server, "/v1/chat/completions", req.formatted(""), KEY).json()
+                .get("choices").get(0).get("message").get("content").asText();
+        assertThat(full.length()).isGreaterThan(4);
+        String stop = full.substring(2, 4);
+        JsonNode cut = TestServers.post(server, "/v1/chat/completions", req.formatted(", \"stop\": " + TestServers.JSON.writeValueAsString(stop)), KEY)
+                .json().get("choices").get(0);
+        assertThat(cut.get("message").get("content").asText()).isEqualTo(full.substring(0, full.indexOf(stop)));
+        assertThat(cut.get("finish_reason").asText()).isEqualTo("stop");
+    }
+
+    @Test
+    void seededChoicesDoNotRepeatTheNextSeed() throws Exception {
+        // choice 1 of seed s used to be choice 0 of seed s + 1
+        String req = "{\"prompt\": \"The dog\", \"max_tokens\": 12, \"temperature\": 1, \"n\": 2, \"seed\": %d}";
+        JsonNode a = TestServers.post(server, "/v1/completions", req.formatted(1), KEY).json().get("choices");
+        JsonNode b = TestServers.post(server, "/v1/completions", req.formatted(2), KEY).json().get("choices");
+        assertThat(a.get(1).get("text").asText()).isNotEqualTo(b.get(0).get("text").asText());
+        // the first choice of n is the n = 1 answer for the same seed
+        JsonNode one = TestServers.post(server, "/v1/completions", req.formatted(1).replace("\"n\": 2", "\"n\": 1"), KEY).json().get("choices");
+        assertThat(one.get(0).get("text").asText()).isEqualTo(a.get(0).get("text").asText());
     }
 
     @Test

@@ -95,11 +95,24 @@ class ToolsAndReasoningTest {
 
     @Test
     void requiredToolChoiceCallsOneOfTheTools() throws Exception {
-        ChatCompletion c = client.chat().completions().create(weather().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED).build());
+        ChatCompletion c = client.chat().completions().create(weather().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
+                .maxCompletionTokens(400).build());
         var call = c.choices().getFirst().message().toolCalls().orElseThrow().getFirst().asFunction();
         assertThat(call.function().name()).isIn("get_weather", "get_time");
         assertThat(TestServers.JSON.readTree(call.function().arguments()).isObject()).isTrue();
         assertThat(c.choices().getFirst().finishReason().asString()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void forcedCallCutByMaxTokensReportsLength() throws Exception {
+        // the call is closed minimally so its arguments parse, but it is unfinished: finish_reason says so
+        ChatCompletion c = client.chat().completions().create(weather().toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED)
+                .maxCompletionTokens(3).build());
+        var choice = c.choices().getFirst();
+        assertThat(choice.finishReason().asString()).isEqualTo("length");
+        var call = choice.message().toolCalls().orElseThrow().getFirst().asFunction();
+        assertThat(TestServers.JSON.readTree(call.function().arguments()).isObject()).isTrue();
+        assertThat(c.usage().orElseThrow().completionTokens()).isEqualTo(3L);
     }
 
     @Test

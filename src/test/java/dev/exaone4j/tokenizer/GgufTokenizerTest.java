@@ -206,6 +206,28 @@ class GgufTokenizerTest {
         assertThat(hf.encode(s)).containsExactly(gguf.encode(s));
     }
 
+    @Test
+    void tokenBytesJoinToTheTextsBytes() {
+        // each token's bytes (raw for a byte-fallback or byte-level token cut inside a character) join to the
+        // UTF-8 of the text, so an API client can rebuild characters spread over several tokens
+        String s = "ünïcödé 한국어 😀 \u0301x, tab\tand\nnewline";
+        Tokenizer spm = stories();
+        Tokenizer bpe = Tokenizers.forModel(TestData.file("tiny/exaone4-tiny-global/exaone4-tiny-global-Q8_0.gguf"));
+        Tokenizer hf = Tokenizers.forModel(TestData.file("tiny/exaone4-tiny-global/hf"));
+        for (Tokenizer t : List.of(spm, bpe, hf)) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int partial = 0;
+            for (int id : t.encode(s)) {
+                byte[] b = t.tokenBytes(id);
+                out.writeBytes(b);
+                if (!Arrays.equals(b, streamed(t, new int[] {id}, false).getBytes(java.nio.charset.StandardCharsets.UTF_8))) partial++;
+            }
+            String expected = t == spm ? " " + s : s;   // SentencePiece's dummy-prefix space is part of its first token
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(expected);
+            if (t == spm) assertThat(partial).as("stories260K spells 한국어 in byte tokens").isPositive();
+        }
+    }
+
     static String streamed(Tokenizer t, int[] ids, boolean skipSpecial) {
         StreamingDecoder d = t.streamingDecoder(skipSpecial);
         StringBuilder sb = new StringBuilder();
