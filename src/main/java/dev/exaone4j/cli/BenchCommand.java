@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * generation of n tokens, each repeated r times after a warm-up (median and spread), plus the machine's measured
  * memory bandwidth and generation speed as a fraction of the bandwidth limit (bandwidth / bytes read per token).
  */
-@Command(name = "bench", description = "Measure prompt processing and generation speed (llama-bench style) against the memory-bandwidth limit.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure prompt processing and generation speed (llama-bench style) against the memory-bandwidth limit.")
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
  * {@code chat [-m PATH] [--system TEXT] [--think on|off]}: interactive multi-turn chat through the model's chat
  * template. Commands: /reset, /think on|off, /exit. Each stdin line is a user turn, so piped input works too.
  */
-@Command(name = "chat", description = "Interactive multi-turn chat through the model's chat template (/reset, /think on|off, /exit).")
+@Command(name = "chat", mixinStandardHelpOptions = true, description = "Interactive multi-turn chat through the model's chat template (/reset, /think on|off, /exit).")
 public final class ChatCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
@@ -42,7 +42,7 @@ public final class ChatCommand implements Callable<Integer> {
         if (maxTokens < 1) throw new IllegalArgumentException("--max-tokens must be >= 1");
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (Model model = opts.load()) {
-            Tokenizer tok = Tokenizers.forModel(opts.path());
+            Tokenizer tok = Tokenizers.forModel(opts.path(), model.config().vocabSize);
             ChatFormat format = chatFormat(opts.path(), model, tok);
             ChatSession chat = new ChatSession(model, tok, format, new Sampler(sampling.config()), opts.context(model));
             chat.setSystem(system);

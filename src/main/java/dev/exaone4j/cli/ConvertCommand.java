@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code convert HF_FOLDER -o OUT.gguf [--type TYPE]}: Hugging Face checkpoint to GGUF, streamed and written atomically. */
-@Command(name = "convert", description = "Convert a Hugging Face EXAONE checkpoint to GGUF (as llama.cpp's converter writes it).")
+@Command(name = "convert", mixinStandardHelpOptions = true, description = "Convert a Hugging Face EXAONE checkpoint to GGUF (as llama.cpp's converter writes it).")
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HF_FOLDER", description = "folder with config.json, safetensors and tokenizer.json")
     Path input;

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * {@code generate [-m PATH] (-p TEXT | --prompt-ids IDS) -n N [sampling] [--print-ids]}: streams the continuation
  * (or prints the generated ids on one line); prompt and generation speed go to stderr.
  */
-@Command(name = "generate", description = "Generate a continuation of a prompt (text streams to stdout, speed to stderr).")
+@Command(name = "generate", mixinStandardHelpOptions = true, description = "Generate a continuation of a prompt (text streams to stdout, speed to stderr).")
 public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;
@@ -69,7 +69,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (n < 0 || n > 1 << 20) throw new IllegalArgumentException("-n must be in [0, 1048576], got " + n);
         Sampler sampler = new Sampler(sampling.config());
         try (Model model = opts.load()) {
-            Tokenizer tok = Tokenizers.forModel(opts.path());
+            Tokenizer tok = Tokenizers.forModel(opts.path(), model.config().vocabSize);
             int[] ids;
             if (chat) {
                 if (prompt.text == null) throw new IllegalArgumentException("--chat needs a text prompt (-p)");
@@ -82,6 +82,12 @@ public final class GenerateCommand implements Callable<Integer> {
             } else {
                 ids = prompt.ids != null ? ModelOptions.parseIds(prompt.ids) : tok.encodePrompt(prompt.text);
             }
+            // everything that can still refuse the request (--ctx, --mtp/--draft, the prompt's length) is checked
+            // before the prompt is echoed, so an error never follows half a line of output
+            int ctx = opts.context(model);
+            if (ids.length > ctx) throw new IllegalArgumentException("the prompt has " + ids.length + " tokens but the context holds " + ctx);
+            SpeculativeGenerator speculative = mtp ? new SpeculativeGenerator(model, ctx, draft, sampler) : null;
+            InferenceState state = mtp ? null : model.newState(ctx);
             PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
             StreamingDecoder dec = tok.streamingDecoder(false);
             if (!printIds && prompt.text != null && !chat) out.print(prompt.text);
@@ -92,11 +98,10 @@ public final class GenerateCommand implements Callable<Integer> {
             };
             Generator.Result r;
             SpeculativeGenerator.Result spec = null;
-            if (mtp) {
-                spec = SpeculativeGenerator.generate(model, opts.context(model), ids, n, draft, sampler, stop, listener);
+            if (speculative != null) {
+                spec = speculative.run(ids, n, stop, listener);
                 r = new Generator.Result(spec.tokens(), spec.promptTokens(), spec.promptNanos(), spec.generateNanos(), spec.stopReason());
             } else {
-                InferenceState state = model.newState(opts.context(model));
                 r = Generator.generate(model, state, ids, n, sampler, stop, listener);
             }
             if (printIds) out.println(ModelOptions.joinIds(r.tokens()));

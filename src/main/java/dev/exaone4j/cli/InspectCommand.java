@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code inspect -m PATH}: architecture, hyperparameters, layer pattern, tensors by type, weight bytes, KV bytes
  * per token, and what (if anything) keeps the engine from running the file.
  */
-@Command(name = "inspect", description = "Describe a model file: architecture, hyperparameters, layer pattern, tensor types, memory.")
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Describe a model file: architecture, hyperparameters, layer pattern, tensor types, memory.")
 public final class InspectCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
  * {@code logits -m PATH --prompt-ids 1,2,3 [--mtp] --out FILE}: one line of vocabulary logits per prompt position,
  * or with --mtp per MTP row.
  */
-@Command(name = "logits", description = "Run token ids as one prompt and write the logits of every position (one line each).")
+@Command(name = "logits", mixinStandardHelpOptions = true, description = "Run token ids as one prompt and write the logits of every position (one line each).")
 public final class LogitsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions opts;

@@ -42,7 +42,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         FileType ft = FileType.parse(type);
-        if (!Files.isRegularFile(input)) throw new IllegalArgumentException(input + ": no such file");
+        if (!Files.isRegularFile(input)) throw new IllegalArgumentException(input + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(input));
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new IllegalArgumentException("output " + output + " is the input file; choose another name");
         }

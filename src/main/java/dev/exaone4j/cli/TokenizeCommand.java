@@ -64,7 +64,7 @@ public final class TokenizeCommand implements Callable<Integer> {
 
     private void encodeLines(Tokenizer tok, Writer out) throws IOException {
         boolean stdin = jsonl.toString().equals("-");
-        if (!stdin && !Files.isRegularFile(jsonl)) throw new IllegalArgumentException("input file " + jsonl + " does not exist");
+        if (!stdin && !Files.isRegularFile(jsonl)) throw new IllegalArgumentException("input file " + jsonl + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(jsonl));
         try (BufferedReader in = stdin
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {

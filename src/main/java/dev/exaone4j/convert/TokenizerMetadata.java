@@ -1,5 +1,7 @@
 package dev.exaone4j.convert;
 
+import dev.exaone4j.tokenizer.Tokenizer;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.exaone4j.gguf.GgufFormatException;
 import dev.exaone4j.gguf.GgufWriter;
@@ -37,7 +39,7 @@ final class TokenizerMetadata {
         for (Iterator<Map.Entry<String, JsonNode>> it = model.path("vocab").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             int id = e.getValue().asInt(-1);
-            if (id < 0 || id >= (1 << 24)) throw new GgufFormatException(tj + ": token '" + e.getKey() + "' has invalid id " + e.getValue());
+            if (id < 0 || id >= Tokenizer.MAX_VOCAB) throw new GgufFormatException(tj + ": token '" + e.getKey() + "' has invalid id " + e.getValue());
             byId.put(id, e.getKey());
             ids.put(e.getKey(), id);
             maxId = Math.max(maxId, id);
@@ -45,7 +47,7 @@ final class TokenizerMetadata {
         Map<Integer, Integer> types = new HashMap<>();
         for (JsonNode a : tok.path("added_tokens")) {
             int id = a.path("id").asInt(-1);
-            if (id < 0 || id >= (1 << 24)) throw new GgufFormatException(tj + ": added token " + a + " has an invalid id");
+            if (id < 0 || id >= Tokenizer.MAX_VOCAB) throw new GgufFormatException(tj + ": added token " + a + " has an invalid id");
             String content = a.path("content").asText();
             byId.put(id, content);
             ids.put(content, id);

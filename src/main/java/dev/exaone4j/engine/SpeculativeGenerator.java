@@ -209,7 +209,7 @@ public final class SpeculativeGenerator {
     }
 
     /** {@link #generate} on this fresh sequence. */
-    Result run(int[] prompt, int maxNew, int[] stopIds, Generator.TokenListener listener) {
+    public Result run(int[] prompt, int maxNew, int[] stopIds, Generator.TokenListener listener) {
         SpeculativeGenerator g = this;
         long t0 = System.nanoTime();
         int[] next = {g.start(prompt)};

@@ -27,6 +27,12 @@ public final class GgufFile implements AutoCloseable {
     public static final int DEFAULT_ALIGNMENT = 32;
     static final int MAX_DIMS = 4;
     static final int MAX_NESTING = 8;
+    /** Longest metadata array: far beyond any vocabulary or merge list (a few hundred thousand entries). */
+    static final int MAX_ARRAY_LENGTH = 1 << 24;
+    /** Longest metadata string (a chat template or an embedded tokenizer.json is well below). */
+    static final int MAX_STRING_BYTES = 64 << 20;
+    /** Heap the metadata of one file may take (its values are held in memory, unlike the tensors). */
+    static final long MAX_METADATA_HEAP = 768L << 20;
 
     private final Path path;
     private final Arena arena;
@@ -49,8 +55,15 @@ public final class GgufFile implements AutoCloseable {
         this.alignment = alignment;
     }
 
+    /** Why a path that should be a readable file is not: missing, a folder, or a device, pipe or socket. */
+    public static String whyNotAFile(Path path) {
+        if (!Files.exists(path)) return "no such file";
+        if (Files.isDirectory(path)) return "is a folder, not a file";
+        return "is not a regular file (a device, pipe or socket)";
+    }
+
     public static GgufFile open(Path path) {
-        if (!Files.isRegularFile(path)) throw new GgufFormatException(path + ": no such file");
+        if (!Files.isRegularFile(path)) throw new GgufFormatException(path + ": " + whyNotAFile(path));
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -173,6 +186,8 @@ public final class GgufFile implements AutoCloseable {
         final MemorySegment seg;
         final String source;
         long pos;
+        /** Estimated heap taken by the values read so far ({@link #MAX_METADATA_HEAP}). */
+        private long heap;
 
         Reader(MemorySegment seg, String source) {
             this.seg = seg;
@@ -185,6 +200,15 @@ public final class GgufFile implements AutoCloseable {
 
         long remaining() {
             return seg.byteSize() - pos;
+        }
+
+        /** Counts bytes of heap for a value of what; fails before the metadata would take more than allowed. */
+        private void charge(long bytes, String what) {
+            heap += bytes;
+            if (heap > MAX_METADATA_HEAP) {
+                throw fail("metadata would need more than " + (MAX_METADATA_HEAP >> 20) + " MiB of memory (at " + what
+                        + "); no model's metadata is near that: the file is corrupt");
+            }
         }
 
         private void need(long n, String what) {
@@ -201,7 +225,8 @@ public final class GgufFile implements AutoCloseable {
         String string(String what) {
             long n = u64();
             if (n < 0 || n > remaining()) throw fail("string length " + Long.toUnsignedString(n) + " for " + what + " runs past the end of the file");
-            if (n > Integer.MAX_VALUE - 16) throw fail("string for " + what + " is too long (" + n + " bytes)");
+            if (n > MAX_STRING_BYTES) throw fail("string for " + what + " is too long (" + n + " bytes, at most " + MAX_STRING_BYTES + ")");
+            charge(48 + 2 * n, what);
             byte[] b = new byte[(int) n];
             MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, pos, b, 0, (int) n);
             pos += n;
@@ -254,7 +279,13 @@ public final class GgufFile implements AutoCloseable {
             long n = u64();
             if (et < 0 || et > 12) throw fail("metadata key '" + key + "': unknown array element type " + et);
             if (n < 0 || n > remaining() / minSize(et)) throw fail("metadata key '" + key + "': array length " + Long.toUnsignedString(n) + " runs past the end of the file");
+            if (n > MAX_ARRAY_LENGTH) throw fail("metadata key '" + key + "': array length " + n + " is too large (at most " + MAX_ARRAY_LENGTH + ")");
             int len = (int) n;
+            charge(16 + len * (long) switch (et) {
+                case 7 -> 1;
+                case 6 -> 4;
+                default -> 8;   // integers are held as longs; strings and nested arrays as references (their contents charge themselves)
+            }, "key '" + key + "'");
             switch (et) {
                 case 0, 1, 2, 3, 4, 5, 10, 11: {
                     long[] a = new long[len];

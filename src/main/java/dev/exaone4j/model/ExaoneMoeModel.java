@@ -29,6 +29,11 @@ public class ExaoneMoeModel extends DecoderModel {
         ffnNorm = new float[c.nLayers][];
         dense = new MlpWeights[c.nLayers];
         moe = new MoeWeights[c.nLayers];
+        // the router's correction bias is optional for the whole model, not per layer: some layers without it
+        // means a damaged file, and routing those layers unbiased would silently change the experts chosen
+        int firstMoe = -1;
+        for (int l = 0; l < c.nLayers && firstMoe < 0; l++) if (c.isMoe(l)) firstMoe = l;
+        routerBias = firstMoe >= 0 && w.has("blk." + firstMoe + ".exp_probs_b.bias");
         for (int l = 0; l < c.nLayers; l++) {
             String p = "blk." + l + ".";
             attnNorm[l] = w.vector(p + "attn_norm.weight", c.dim);
@@ -38,11 +43,21 @@ public class ExaoneMoeModel extends DecoderModel {
         }
     }
 
+    /** Whether the MoE layers carry the router's correction bias (all of them or none). */
+    private final boolean routerBias;
+
+    private float[] noBias(String p, int n) {
+        if (w.has(p + "exp_probs_b.bias")) {
+            throw new IllegalArgumentException("tensor '" + p + "exp_probs_b.bias' is present but the first MoE layer has none: the router biases must be in every MoE layer or none");
+        }
+        return new float[n];
+    }
+
     private MoeWeights loadMoe(String p) {
         int n = c.nExperts, f = c.moeFfnDim;
         return new MoeWeights(
                 w.matrix(p + "ffn_gate_inp.weight", n, c.dim),
-                w.has(p + "exp_probs_b.bias") ? w.vector(p + "exp_probs_b.bias", n) : new float[n],
+                routerBias ? w.vector(p + "exp_probs_b.bias", n) : noBias(p, n),
                 w.experts(p + "ffn_gate_exps.weight", n, f, c.dim),
                 w.experts(p + "ffn_up_exps.weight", n, f, c.dim),
                 w.experts(p + "ffn_down_exps.weight", n, c.dim, f),

@@ -123,6 +123,10 @@ public final class ModelConfig {
         b.nHeads = md.getInt(p + "attention.head_count", 1, 4096);
         b.nKvHeads = md.getInt(p + "attention.head_count_kv", 1, 4096, b.nHeads);
         b.headDim = md.getInt(p + "attention.key_length", 1, 4096, b.dim / b.nHeads);
+        int valueLength = md.getInt(p + "attention.value_length", 1, 4096, b.headDim);
+        if (valueLength != b.headDim) {
+            throw new GgufFormatException(src + ": " + p + "attention.value_length " + valueLength + " differs from key_length " + b.headDim + " (not an EXAONE attention)");
+        }
         b.ffnDim = md.getInt(p + "feed_forward_length", 1, 1 << 20);
         b.contextLength = md.getInt(p + "context_length", 1, 1 << 24, 4096);
         String epsKey = md.has(p + "attention.layer_norm_rms_epsilon") ? p + "attention.layer_norm_rms_epsilon" : p + "attention.layer_norm_epsilon";
@@ -130,6 +134,12 @@ public final class ModelConfig {
         b.ropeTheta = md.has(p + "rope.freq_base") ? md.getDouble(p + "rope.freq_base") : 10000.0;
         b.ropeDim = md.getInt(p + "rope.dimension_count", 1, 4096, b.headDim);
         b.ropeStyle = arch == Architecture.LLAMA ? RopeStyle.NORM : RopeStyle.NEOX;
+        String scalingType = md.has(p + "rope.scaling.type") ? String.valueOf(md.get(p + "rope.scaling.type")) : "none";
+        double scalingFactor = md.has(p + "rope.scaling.factor") ? md.getDouble(p + "rope.scaling.factor") : 1.0;
+        if (!scalingType.equals("none") && !(scalingType.equals("linear") && scalingFactor == 1.0)) {
+            throw new GgufFormatException(src + ": " + p + "rope.scaling.type '" + scalingType + "' (factor " + scalingFactor
+                    + ") is not supported (supported: none; llama3 scaling comes as the rope_freqs tensor)");
+        }
         GgufTensorInfo embd = f.tensor("token_embd.weight");
         if (md.has(p + "vocab_size")) b.vocabSize = md.getInt(p + "vocab_size", 1, 1 << 24);
         else if (md.has("tokenizer.ggml.tokens")) b.vocabSize = md.getArray("tokenizer.ggml.tokens").length();
@@ -152,6 +162,10 @@ public final class ModelConfig {
                     int period = md.getInt(p + "attention.sliding_window_pattern", 1, 4096, 4);
                     for (int l = 0; l < b.nLayers; l++) b.slidingLayers[l] = (l + 1) % period != 0;
                 }
+            } else if (md.get(p + "attention.sliding_window_pattern") instanceof GgufMetadata.Array a && a.valueType() == 7
+                    && anyTrue(md.getBoolArray(p + "attention.sliding_window_pattern"))) {
+                throw new GgufFormatException(src + ": " + p + "attention.sliding_window_pattern marks sliding-window layers but "
+                        + p + "attention.sliding_window is " + (md.has(p + "attention.sliding_window") ? "0" : "missing"));
             }
         }
         b.ropeOnGlobalLayers = b.slidingWindow == 0 || !anyTrue(b.slidingLayers);
@@ -165,6 +179,14 @@ public final class ModelConfig {
             b.normTopk = md.getBool(p + "expert_weights_norm", false);
             int gating = md.getInt(p + "expert_gating_func", 0, 16, 2);
             if (gating != 2) throw new GgufFormatException(src + ": " + p + "expert_gating_func = " + gating + " is not supported (K-EXAONE uses sigmoid = 2)");
+            int groups = md.getInt(p + "expert_group_count", 1, b.nExperts, 1);
+            if (groups != 1) {
+                throw new GgufFormatException(src + ": " + p + "expert_group_count " + groups + " (group-limited routing) is not supported; K-EXAONE uses 1");
+            }
+            if (b.sharedFfnDim != b.moeFfnDim * b.nSharedExperts) {
+                throw new GgufFormatException(src + ": " + p + "expert_shared_feed_forward_length " + b.sharedFfnDim + " is not "
+                        + b.nSharedExperts + " shared experts x " + b.moeFfnDim);
+            }
             int leading = md.getInt(p + "leading_dense_block_count", 0, b.nLayers, 1);
             b.moeLayers = new boolean[b.nLayers];
             for (int l = leading; l < b.nLayers; l++) b.moeLayers[l] = true;
@@ -193,21 +215,29 @@ public final class ModelConfig {
         b.ffnDim = hfInt(c, src, "intermediate_size", 1, 1 << 20, null);
         b.vocabSize = hfInt(c, src, "vocab_size", 1, 1 << 24, null);
         b.contextLength = hfInt(c, src, "max_position_embeddings", 1, 1 << 24, 4096);
-        JsonNode epsNode = c.has("rms_norm_eps") ? c.get("rms_norm_eps") : c.get("layer_norm_epsilon");
-        b.eps = epsNode != null && epsNode.isNumber() ? (float) epsNode.asDouble() : 1e-5f;
+        b.eps = (float) hfNumber(c, src, c.has("rms_norm_eps") ? "rms_norm_eps" : "layer_norm_epsilon", 1e-5);
         JsonNode ropeParams = c.get("rope_parameters");
-        JsonNode theta = c.has("rope_theta") ? c.get("rope_theta") : ropeParams != null ? ropeParams.get("rope_theta") : null;
-        b.ropeTheta = theta != null && theta.isNumber() ? theta.asDouble() : 10000.0;
+        if (ropeParams != null && !ropeParams.isNull() && !ropeParams.isObject()) throw new GgufFormatException(src + ": rope_parameters must be an object, got " + ropeParams);
+        b.ropeTheta = c.has("rope_theta") ? hfNumber(c, src, "rope_theta", 10000.0)
+                : ropeParams != null && ropeParams.has("rope_theta") ? hfNumber(ropeParams, src, "rope_parameters.rope_theta", 10000.0) : 10000.0;
         b.ropeDim = b.headDim;
         b.ropeStyle = RopeStyle.NEOX;
+        hfBool(c, src, "tie_word_embeddings", false);   // whether it ties is decided by the checkpoint having lm_head; the type is checked
         JsonNode scaling = c.get("rope_scaling");
+        if (scaling != null && !scaling.isNull() && !scaling.isObject()) throw new GgufFormatException(src + ": rope_scaling must be an object or null, got " + scaling);
         if (scaling == null || scaling.isNull()) scaling = ropeParams;
         if (scaling != null && scaling.isObject()) {
             String type = scaling.path("rope_type").asText(scaling.path("type").asText("default"));
             if (type.equals("llama3")) {
-                b.ropeDivisors = llama3Divisors(b.ropeDim, b.ropeTheta, scaling.path("factor").asDouble(8),
-                        scaling.path("low_freq_factor").asDouble(1), scaling.path("high_freq_factor").asDouble(4),
-                        scaling.path("original_max_position_embeddings").asDouble(8192));
+                if (!scaling.has("factor")) throw new GgufFormatException(src + ": rope_scaling of type llama3 has no factor");
+                double factor = hfNumber(scaling, src, "rope_scaling.factor", 8), low = hfNumber(scaling, src, "rope_scaling.low_freq_factor", 1),
+                        high = hfNumber(scaling, src, "rope_scaling.high_freq_factor", 4),
+                        original = hfNumber(scaling, src, "rope_scaling.original_max_position_embeddings", 8192);
+                if (!(factor > 0) || !(low > 0) || !(high > low) || !(original > 0) || Double.isInfinite(factor + high + original)) {
+                    throw new GgufFormatException(src + ": rope_scaling (llama3) factor " + factor + ", low_freq_factor " + low + ", high_freq_factor "
+                            + high + ", original_max_position_embeddings " + original + " are implausible (all > 0, high > low)");
+                }
+                b.ropeDivisors = llama3Divisors(b.ropeDim, b.ropeTheta, factor, low, high, original);
             } else if (!type.equals("default")) {
                 throw new GgufFormatException(src + ": rope scaling type '" + type + "' is not supported (supported: default, llama3)");
             }
@@ -226,8 +256,10 @@ public final class ModelConfig {
             b.moeFfnDim = hfInt(c, src, "moe_intermediate_size", 1, 1 << 20, null);
             b.nSharedExperts = hfInt(c, src, "num_shared_experts", 0, 64, 0);
             b.sharedFfnDim = b.moeFfnDim * b.nSharedExperts;
-            b.routedScale = (float) c.path("routed_scaling_factor").asDouble(1.0);
-            b.normTopk = c.path("norm_topk_prob").asBoolean(false);
+            b.routedScale = (float) hfNumber(c, src, "routed_scaling_factor", 1.0);
+            b.normTopk = hfBool(c, src, "norm_topk_prob", false);
+            int groups = c.has("n_group") && !c.get("n_group").isNull() ? hfInt(c, src, "n_group", 1, b.nExperts, 1) : 1;
+            if (groups != 1) throw new GgufFormatException(src + ": n_group " + groups + " (group-limited routing) is not supported; K-EXAONE uses 1");
             String scoring = c.path("scoring_func").asText("sigmoid");
             if (!scoring.equals("sigmoid")) throw new GgufFormatException(src + ": scoring_func '" + scoring + "' is not supported (K-EXAONE uses sigmoid)");
             b.moeLayers = new boolean[b.nLayers];
@@ -256,12 +288,17 @@ public final class ModelConfig {
     static boolean[] hfLayerTypes(JsonNode c, String src, int nLayers, int window) {
         boolean[] s = new boolean[nLayers];
         JsonNode types = c.get("layer_types");
+        if (types != null && !types.isNull() && !types.isArray()) throw new GgufFormatException(src + ": layer_types must be a list, got " + types);
         if (types != null && types.isArray()) {
             if (types.size() != nLayers) throw new GgufFormatException(src + ": layer_types has " + types.size() + " entries for " + nLayers + " layers");
             for (int l = 0; l < nLayers; l++) {
                 String t = types.get(l).asText();
                 if (!t.equals("sliding_attention") && !t.equals("full_attention")) throw new GgufFormatException(src + ": layer_types[" + l + "] = '" + t + "' (expected sliding_attention or full_attention)");
-                s[l] = t.equals("sliding_attention") && window > 0;
+                if (t.equals("sliding_attention") && window <= 0) {
+                    throw new GgufFormatException(src + ": layer_types[" + l + "] is sliding_attention but sliding_window is "
+                            + (c.has("sliding_window") ? c.get("sliding_window") : "missing"));
+                }
+                s[l] = t.equals("sliding_attention");
             }
             return s;
         }
@@ -297,6 +334,22 @@ public final class ModelConfig {
             }
         }
         return d;
+    }
+
+    /** A number field (key may be a dotted path for the message; the last part is looked up in c); absent or null: dflt. */
+    private static double hfNumber(JsonNode c, String src, String key, double dflt) {
+        JsonNode n = c.get(key.substring(key.lastIndexOf('.') + 1));
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isNumber()) throw new GgufFormatException(src + ": config field '" + key + "' should be a number but is " + n);
+        return n.asDouble();
+    }
+
+    /** A boolean field; absent or null: dflt. */
+    private static boolean hfBool(JsonNode c, String src, String key, boolean dflt) {
+        JsonNode n = c.get(key);
+        if (n == null || n.isNull()) return dflt;
+        if (!n.isBoolean()) throw new GgufFormatException(src + ": config field '" + key + "' should be true or false but is " + n);
+        return n.asBoolean();
     }
 
     private static int hfInt(JsonNode c, String src, String key, int min, int max, Integer dflt) {
@@ -347,6 +400,14 @@ public final class ModelConfig {
             if (ropeDivisors != null && ropeDivisors.length != ropeDim / 2) throw new GgufFormatException(src + ": " + ropeDivisors.length + " RoPE frequency factors for " + ropeDim + " rotary dimensions");
             if (!(eps > 0 && eps < 1)) throw new GgufFormatException(src + ": RMSNorm epsilon " + eps + " is implausible");
             if (!(ropeTheta > 0) || Double.isInfinite(ropeTheta)) throw new GgufFormatException(src + ": RoPE base " + ropeTheta + " is implausible");
+            if (ropeDivisors != null) {
+                for (int i = 0; i < ropeDivisors.length; i++) {
+                    if (!(ropeDivisors[i] > 0) || Float.isInfinite(ropeDivisors[i])) {
+                        throw new GgufFormatException(src + ": RoPE frequency factor #" + i + " = " + ropeDivisors[i] + " is implausible (rope_freqs / rope_scaling)");
+                    }
+                }
+            }
+            if (!(routedScale > 0) || Float.isInfinite(routedScale)) throw new GgufFormatException(src + ": expert weights scale " + routedScale + " is implausible");
             if ((long) nHeads * headDim > (1 << 20)) throw new GgufFormatException(src + ": attention width " + nHeads + " x " + headDim + " is implausible");
             if (slidingLayers != null && slidingLayers.length != nLayers) slidingLayers = Arrays.copyOf(slidingLayers, nLayers);
             return new ModelConfig(this);

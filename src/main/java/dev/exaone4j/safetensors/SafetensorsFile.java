@@ -67,6 +67,8 @@ public final class SafetensorsFile implements AutoCloseable {
             long dataLen = size - dataStart;
             Map<String, Entry> entries = new LinkedHashMap<>();
             Map<String, String> meta = new LinkedHashMap<>();
+            java.util.List<long[]> spans = new java.util.ArrayList<>();
+            java.util.List<String> spanNames = new java.util.ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
                 String name = f.getKey();
@@ -85,12 +87,14 @@ public final class SafetensorsFile implements AutoCloseable {
                 long[] shape = new long[shapeNode.size()];
                 long elements = 1;
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = shapeNode.get(i).asLong(-1);
+                    shape[i] = integer(shapeNode.get(i), path, name, "shape");
                     if (shape[i] < 0 || shape[i] > (1L << 40)) throw new GgufFormatException(path + ": tensor '" + name + "' has an absurd dimension " + shapeNode.get(i));
+                    if (shape[i] != 0 && elements > (1L << 42) / shape[i]) {
+                        throw new GgufFormatException(path + ": tensor '" + name + "' shape " + shapeNode + " has more than 2^42 elements");
+                    }
                     elements *= shape[i];
-                    if (elements > (1L << 42)) throw new GgufFormatException(path + ": tensor '" + name + "' element count overflows");
                 }
-                long begin = offs.get(0).asLong(-1), end = offs.get(1).asLong(-1);
+                long begin = integer(offs.get(0), path, name, "data_offsets"), end = integer(offs.get(1), path, name, "data_offsets");
                 if (begin < 0 || end < begin || end > dataLen) {
                     throw new GgufFormatException(path + ": tensor '" + name + "' data [" + begin + ", " + end + ") points outside the file's " + dataLen + " data bytes (truncated or corrupt)");
                 }
@@ -99,6 +103,18 @@ public final class SafetensorsFile implements AutoCloseable {
                     throw new GgufFormatException(path + ": tensor '" + name + "' is " + (end - begin) + " bytes but " + dtype + " " + java.util.Arrays.toString(shape) + " needs " + elements * elemSize);
                 }
                 entries.put(name, new Entry(name, dtype, shape, seg.asSlice(dataStart + begin, end - begin), path));
+                spans.add(new long[] {begin, end});
+                spanNames.add(name);
+            }
+            // tensors must not share bytes (a corrupt header could alias one tensor's data as another's)
+            Integer[] order = new Integer[spans.size()];
+            for (int i = 0; i < order.length; i++) order[i] = i;
+            java.util.Arrays.sort(order, (a, b) -> Long.compare(spans.get(a)[0], spans.get(b)[0]));
+            for (int i = 1; i < order.length; i++) {
+                long[] prev = spans.get(order[i - 1]), cur = spans.get(order[i]);
+                if (cur[0] < prev[1]) {
+                    throw new GgufFormatException(path + ": tensors '" + spanNames.get(order[i - 1]) + "' and '" + spanNames.get(order[i]) + "' overlap in the data section");
+                }
             }
             return new SafetensorsFile(path, arena, entries, meta);
         } catch (IOException e) {
@@ -108,6 +124,14 @@ public final class SafetensorsFile implements AutoCloseable {
             arena.close();
             throw e;
         }
+    }
+
+    /** An integer of a header entry (not a string or a float, and within a long). */
+    private static long integer(JsonNode n, Path path, String name, String field) {
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw new GgufFormatException(path + ": tensor '" + name + "' has an invalid " + field + " entry " + n + " (expected an integer within a long)");
+        }
+        return n.asLong();
     }
 
     /** Bytes per element of a safetensors dtype, or -1 when unknown. */

@@ -69,7 +69,7 @@ final class LoadedModel implements AutoCloseable {
         Path path = config.model();
         Model model = ModelLoader.load(path, config.activations());
         try {
-            Tokenizer tok = Tokenizers.forModel(path);
+            Tokenizer tok = Tokenizers.forModel(path, model.config().vocabSize);
             int max = model.config().contextLength;
             int ctx = config.ctx() == null ? Math.min(max, ServerConfig.DEFAULT_CTX) : config.ctx();
             if (ctx > max) throw new IllegalArgumentException("--ctx " + ctx + " exceeds the model's context of " + max + " tokens");

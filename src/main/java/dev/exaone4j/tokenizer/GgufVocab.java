@@ -100,10 +100,12 @@ final class GgufVocab {
     }
 
     /** A token id key; absent, negative or out-of-range values (GGUF writes -1 as 0xFFFFFFFF) mean none. */
+    /** A special token id: -1 when the key is absent, an error when it names no token of the vocabulary. */
     private static int id(GgufMetadata md, String key, int n) {
         if (!md.has(key)) return -1;
         long v = md.getLong(key);
-        return v >= 0 && v < n ? (int) v : -1;
+        if (v < 0 || v >= n) throw new IllegalArgumentException("metadata key '" + key + "' = " + v + " is not a token of the vocabulary (" + n + " tokens)");
+        return (int) v;
     }
 
     private static int[] endOfGeneration(GgufMetadata md, String[] tokens, int[] types, int eos) {

@@ -6,6 +6,8 @@ package dev.exaone4j.tokenizer;
  * {@code tokenizer.json}. Instances are immutable and thread-safe.
  */
 public interface Tokenizer {
+    /** Token ids are below this (16.7M, far above any real vocabulary): a larger one in a file is an error, not an allocation. */
+    int MAX_VOCAB = 1 << 24;
     /**
      * Encodes text without adding any special token (no BOS/EOS, no post-processor template). Special tokens
      * written in the text (for example {@code <|endofturn|>}) are matched as whole tokens. An unpaired surrogate

@@ -33,7 +33,7 @@ final class TokenizerJson {
             "[|endofturn|]", "<|endofturn|>", "<|im_end|>");
 
     static Tokenizer load(Path file) {
-        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("tokenizer file " + file + " does not exist");
+        if (!Files.isRegularFile(file)) throw new IllegalArgumentException("tokenizer file " + file + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(file));
         Path dir = file.toAbsolutePath().getParent();
         JsonNode config = dir == null ? null : readOptional(dir.resolve("tokenizer_config.json"));
         JsonNode generation = dir == null ? null : readOptional(dir.resolve("generation_config.json"));
@@ -97,7 +97,11 @@ final class TokenizerJson {
                 vocab = new HashMap<>(1 << 12);
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String token = p.currentName();
-                    p.nextToken();
+                    JsonToken v = p.nextToken();
+                    if (v != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() >= Tokenizer.MAX_VOCAB) {
+                        throw new IllegalArgumentException("tokenizer.json vocab: token '" + token + "' has invalid id " + p.getText()
+                                + " (ids are integers in [0, " + Tokenizer.MAX_VOCAB + "))");
+                    }
                     vocab.put(token, p.getIntValue());
                 }
             } else if (field.equals("merges") && t == JsonToken.START_ARRAY) {
@@ -135,13 +139,20 @@ final class TokenizerJson {
         JsonNode addedNode = root.get("added_tokens");
         if (addedNode != null && addedNode.isArray()) {
             for (JsonNode t : addedNode) {
-                AddedVocabulary.AddedToken a = addedToken(t.get("id").asInt(), t, null);
+                JsonNode idNode = t.get("id");
+                if (idNode == null || !idNode.canConvertToInt()) throw new IllegalArgumentException("added token " + t + " has no valid integer id");
+                AddedVocabulary.AddedToken a = addedToken(idNode.asInt(), t, null);
                 addedById.put(a.id(), a);
             }
         }
         if (config != null && config.has("added_tokens_decoder")) {
             config.get("added_tokens_decoder").properties().forEach(e -> {
-                int id = Integer.parseInt(e.getKey());
+                int id;
+                try {
+                    id = Integer.parseInt(e.getKey());
+                } catch (NumberFormatException ex) {
+                    throw new IllegalArgumentException("tokenizer_config.json added_tokens_decoder: key '" + e.getKey() + "' is not a token id");
+                }
                 AddedVocabulary.AddedToken a = addedToken(id, e.getValue(), addedById.get(id));
                 addedById.put(id, a);
             });
@@ -193,6 +204,7 @@ final class TokenizerJson {
     }
 
     private static AddedVocabulary.AddedToken addedToken(int id, JsonNode t, AddedVocabulary.AddedToken base) {
+        if (id < 0 || id >= Tokenizer.MAX_VOCAB) throw new IllegalArgumentException("added token " + t + " has an invalid id " + id);
         String content = Json.text(t, "content", base == null ? null : base.content());
         if (content == null) throw new IllegalArgumentException("added token " + id + " has no content");
         boolean special = Json.bool(t, "special", base != null && base.special());

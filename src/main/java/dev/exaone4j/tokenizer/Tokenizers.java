@@ -39,6 +39,20 @@ public final class Tokenizers {
      *
      * @throws IllegalArgumentException naming the path when nothing usable is there
      */
+    /**
+     * {@link #forModel(Path)} for a model whose embedding has modelVocab rows: fails when the tokenizer has ids the
+     * model has no row for (a tokenizer smaller than the embedding is normal: vocabularies are padded).
+     */
+    public static Tokenizer forModel(Path modelPath, int modelVocab) {
+        Tokenizer t = forModel(modelPath);
+        if (t.vocabSize() > modelVocab) {
+            String source = Files.isDirectory(modelPath) ? modelPath.resolve("tokenizer.json").toString() : modelPath.toString();
+            throw new IllegalArgumentException(source + ": the tokenizer has ids up to " + (t.vocabSize() - 1)
+                    + " but the model's embedding has only " + modelVocab + " rows (tokenizer and weights do not belong together)");
+        }
+        return t;
+    }
+
     public static Tokenizer forModel(Path modelPath) {
         if (Files.isDirectory(modelPath)) {
             Path json = modelPath.resolve("tokenizer.json");
@@ -47,7 +61,7 @@ public final class Tokenizers {
             }
             return fromTokenizerJson(json);
         }
-        if (!Files.isRegularFile(modelPath)) throw new IllegalArgumentException("model path " + modelPath + " does not exist");
+        if (!Files.isRegularFile(modelPath)) throw new IllegalArgumentException("model path " + modelPath + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(modelPath));
         if (isGguf(modelPath)) {
             try (GgufFile f = GgufFile.open(modelPath)) {
                 try {

@@ -19,6 +19,9 @@ abstract class VocabModel implements TokenModel {
         int max = -1;
         for (int id : vocab.values()) {
             if (id < 0) throw new IllegalArgumentException("negative token id " + id + " in the " + kind + " vocabulary");
+            if (id >= Tokenizer.MAX_VOCAB) {
+                throw new IllegalArgumentException("token id " + id + " in the " + kind + " vocabulary is too large (ids must be below " + Tokenizer.MAX_VOCAB + ")");
+            }
             max = Math.max(max, id);
         }
         String[] t = new String[max + 1];

@@ -131,6 +131,30 @@ class GgufFileTest {
     }
 
     @Test
+    void metadataThatFitsTheFileButNotTheHeapIsRejected() throws IOException {
+        // sparse files: counts the file size allows, each element far bigger on the heap than in the file
+        Path neg = sparse("neg.gguf", new GgufBytes().header(MAGIC, 3, 0, 1).str("big").i32(9).i32(0).i64((1L << 31) + 5).bytes(), (1L << 31) + 64);
+        assertThatThrownBy(() -> GgufFile.open(neg)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("'big'").hasMessageContaining("array length 2147483653 is too large");
+        Path str = sparse("bigstr.gguf", new GgufBytes().header(MAGIC, 3, 0, 1).str("big").i32(8).i64(200L << 20).bytes(), 201L << 20);
+        assertThatThrownBy(() -> GgufFile.open(str)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("'big'").hasMessageContaining("too long");
+        // 16M empty strings: within the length cap, 8 bytes each in the file, ~50 on the heap
+        Path many = sparse("many.gguf", new GgufBytes().header(MAGIC, 3, 0, 1).str("tokens").i32(9).i32(8).i64(1L << 24).bytes(), (1L << 27) + 64);
+        assertThatThrownBy(() -> GgufFile.open(many)).isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("MiB of memory").hasMessageContaining("tokens");
+    }
+
+    private Path sparse(String name, byte[] head, long size) throws IOException {
+        Path p = tmp.resolve(name);
+        try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
+            raf.write(head);
+            raf.setLength(size);
+        }
+        return p;
+    }
+
+    @Test
     void absurdDimensionsUnknownTypesAndBadOffsets() throws IOException {
         Path dims = write("dims.gguf", new GgufBytes().header(MAGIC, 3, 1, 0).tensor("w", new long[]{1L << 50, 4}, 0, 0).align(32).bytes());
         assertThatThrownBy(() -> GgufFile.open(dims)).hasMessageContaining("'w'").hasMessageContaining("absurd");
