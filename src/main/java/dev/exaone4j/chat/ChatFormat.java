@@ -62,6 +62,17 @@ public final class ChatFormat {
      * @return empty when the model ships no template
      */
     public static Optional<ChatFormat> fromTokenizerConfig(Path tokenizerConfigJson) throws IOException {
+        try {
+            return readTokenizerConfig(tokenizerConfigJson);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException(tokenizerConfigJson + ": not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IllegalArgumentException | ChatTemplateException e) {
+            // a template that does not parse: say which file it came from
+            throw new IllegalArgumentException(tokenizerConfigJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<ChatFormat> readTokenizerConfig(Path tokenizerConfigJson) throws IOException {
         JsonNode config = JSON.readTree(tokenizerConfigJson.toFile());
         Map<String, String> sources = new LinkedHashMap<>();
         Path dir = tokenizerConfigJson.toAbsolutePath().getParent();
@@ -98,7 +109,7 @@ public final class ChatFormat {
     public static ChatFormat load(Path tokenizerConfigJson, String architecture) throws IOException {
         Optional<ChatFormat> own = fromTokenizerConfig(tokenizerConfigJson);
         if (own.isPresent()) return own.get();
-        JsonNode config = JSON.readTree(tokenizerConfigJson.toFile());
+        JsonNode config = JSON.readTree(tokenizerConfigJson.toFile());   // parsed above: valid JSON
         return ChatTemplates.builtinFor(architecture, ChatTemplates.specialTokens(config));
     }
 

@@ -46,8 +46,11 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new IllegalArgumentException("output " + output + " is the input file; choose another name");
         }
+        if (Files.isDirectory(output)) throw new IllegalArgumentException("output " + output + " is a folder; give a file name");
+        java.nio.file.Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) throw new IllegalArgumentException("output folder " + parent + " does not exist");
         int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (nThreads < 1) throw new IllegalArgumentException("--threads must be at least 1");
+        if (nThreads < 1 || nThreads > 1024) throw new IllegalArgumentException("--threads must be in [1, 1024], got " + nThreads);
         long inBytes = Files.size(input);
         List<GgufQuantizer.Entry> plan;
         try (GgufFile in = GgufFile.open(input)) {

@@ -87,7 +87,7 @@ public final class GgufFile implements AutoCloseable {
         }
         int version = r.i32();
         if (version == 1) throw r.fail("GGUF version 1 is obsolete and not supported (re-convert with a current tool)");
-        if (version != 2 && version != 3) throw r.fail("unsupported GGUF version " + version + " (supported: 2, 3)");
+        if (version != 2 && version != 3) throw r.fail("unsupported GGUF version " + Integer.toUnsignedString(version) + " (supported: 2, 3)");
         long nTensors = r.u64();
         long nKv = r.u64();
         // every kv needs at least 8 (key length) + 4 (type) + 1 bytes; every tensor info at least 8+4+8+4+8

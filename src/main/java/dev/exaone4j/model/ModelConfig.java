@@ -396,7 +396,7 @@ public final class ModelConfig {
         ModelConfig build() {
             if (nLayers < 1) throw new GgufFormatException(src + ": the model has " + nLayers + " decoder layers");
             if (nHeads % nKvHeads != 0) throw new GgufFormatException(src + ": " + nHeads + " attention heads is not a multiple of " + nKvHeads + " KV heads");
-            if (ropeDim > headDim || ropeDim % 2 != 0) throw new GgufFormatException(src + ": RoPE dimension " + ropeDim + " does not fit head dimension " + headDim);
+            if (ropeDim > headDim || ropeDim % 2 != 0) throw new GgufFormatException(src + ": RoPE dimension " + ropeDim + " must be even and at most the head dimension " + headDim);
             if (ropeDivisors != null && ropeDivisors.length != ropeDim / 2) throw new GgufFormatException(src + ": " + ropeDivisors.length + " RoPE frequency factors for " + ropeDim + " rotary dimensions");
             if (!(eps > 0 && eps < 1)) throw new GgufFormatException(src + ": RMSNorm epsilon " + eps + " is implausible");
             if (!(ropeTheta > 0) || Double.isInfinite(ropeTheta)) throw new GgufFormatException(src + ": RoPE base " + ropeTheta + " is implausible");

@@ -53,7 +53,7 @@ public final class SafetensorsFile implements AutoCloseable {
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             long headerLen = seg.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
             if (headerLen <= 1 || headerLen > MAX_HEADER || headerLen > size - 8) {
-                throw new GgufFormatException(path + ": safetensors header length " + headerLen + " is invalid for a file of " + size + " bytes");
+                throw new GgufFormatException(path + ": safetensors header length " + Long.toUnsignedString(headerLen) + " is invalid for a file of " + size + " bytes");
             }
             byte[] hdr = seg.asSlice(8, headerLen).toArray(ValueLayout.JAVA_BYTE);
             JsonNode root;

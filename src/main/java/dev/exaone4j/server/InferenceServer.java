@@ -35,7 +35,9 @@ public final class InferenceServer implements AutoCloseable {
 
     private InferenceServer(ServerConfig cfg, Callable<LoadedModel> load) throws IOException {
         this.cfg = cfg;
-        this.http = HttpServer.create(new InetSocketAddress(cfg.host(), cfg.port()), 512);
+        InetSocketAddress address = new InetSocketAddress(cfg.host(), cfg.port());
+        if (address.isUnresolved()) throw new IllegalArgumentException("--host " + cfg.host() + " is not an address of this machine (not resolvable)");
+        this.http = HttpServer.create(address, 512);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         http.setExecutor(executor);
         http.createContext("/", new HttpApi(this, cfg));

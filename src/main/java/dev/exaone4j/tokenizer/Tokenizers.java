@@ -67,7 +67,9 @@ public final class Tokenizers {
                 try {
                     return fromGguf(f.metadata());
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(modelPath + ": " + e.getMessage(), e);
+                    // metadata errors already name the file; others get it
+                    String msg = String.valueOf(e.getMessage());
+                    throw new IllegalArgumentException(msg.startsWith(modelPath.toString()) ? msg : modelPath + ": " + msg, e);
                 }
             }
         }
