@@ -133,8 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 System.out.println(new ObjectMapper().writeValueAsString(o));
             } else {
-                System.out.printf("model: %s (%s, %s, %.2f GiB), threads %d, %s activations%n", opts.path(), c.arch.ggufName,
-                        model.weights().dominantType(), modelBytes / 1073741824.0, Parallel.global().threads(), opts.activations().label());
+                System.out.printf("model: %s (%s, %s, %s), threads %d, %s activations%n", opts.path(), c.arch.ggufName,
+                        model.weights().dominantType(), InspectCommand.human(modelBytes), Parallel.global().threads(), opts.activations().label());
                 if (nPrompt > 0) System.out.printf("pp%-5d %8.2f tokens/s  (min %.2f, max %.2f over %d runs)%n", nPrompt, ppMed, min(pp), max(pp), reps);
                 if (nGen > 0) System.out.printf("tg%-5d %8.2f tokens/s  (min %.2f, max %.2f over %d runs)%n", nGen, tgMed, min(tg), max(tg), reps);
                 System.out.printf("memory bandwidth %.1f GB/s; %.1f MiB read per token -> limit %.2f tokens/s; tg = %.0f%% of the limit%n",

@@ -114,8 +114,8 @@ public final class InspectCommand implements Callable<Integer> {
         int global = 0, sliding = 0;
         for (int l = 0; l < c.nLayers; l++) if (c.isSliding(l)) sliding++; else global++;
         long perLayer = 2L * c.kvDim() * Float.BYTES;
-        out.printf("KV cache:      %d bytes per token (f32, %d global layers) + %d bytes fixed for %d sliding layers (window %d)%n",
-                perLayer * global, global, perLayer * sliding * c.slidingWindow, sliding, c.slidingWindow);
+        out.printf("KV cache:      %d bytes per token (f32, %d global layer%s) + %d bytes fixed for %d sliding layer%s (window %d)%n",
+                perLayer * global, global, global == 1 ? "" : "s", perLayer * sliding * c.slidingWindow, sliding, sliding == 1 ? "" : "s", c.slidingWindow);
     }
 
     static String human(long b) {

@@ -26,7 +26,11 @@ public final class ModelOptions {
     static final class PrecisionConverter implements picocli.CommandLine.ITypeConverter<ActivationPrecision> {
         @Override
         public ActivationPrecision convert(String value) {
-            return ActivationPrecision.parse(value);
+            try {
+                return ActivationPrecision.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -16,8 +16,8 @@ import java.util.concurrent.Callable;
 /** {@code exaone4j quantize IN.gguf OUT.gguf TYPE [--pure]}: llama-quantize-compatible re-encoding of a GGUF model. */
 @Command(name = "quantize", mixinStandardHelpOptions = true,
         description = {
-                "Quantize a GGUF model the way llama-quantize does (no importance matrix): same per-tensor rules,",
-                "same bytes. Streams tensor by tensor and writes atomically (temp file, then rename).",
+                "Quantize a GGUF model the way llama-quantize does (no importance matrix).",
+                "Same per-tensor rules, same bytes. Streams tensor by tensor and writes atomically (temp file, then rename).",
                 "TYPE: F32 F16 BF16 Q8_0 Q4_0 Q4_1 Q5_0 Q5_1 Q2_K Q3_K Q4_K Q5_K Q6_K (plain K names are the",
                 "_S variants) or the mixes Q3_K_S Q3_K_M Q3_K_L Q4_K_S Q4_K_M Q5_K_S Q5_K_M."})
 public final class QuantizeCommand implements Callable<Integer> {

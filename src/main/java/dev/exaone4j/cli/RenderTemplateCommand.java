@@ -52,10 +52,17 @@ public final class RenderTemplateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ObjectMapper json = new ObjectMapper();
         ChatFormat format;
+        if (!Files.isRegularFile(jsonl)) throw new IllegalArgumentException(jsonl + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(jsonl));
         if (source.config != null) {
+            if (!Files.isRegularFile(source.config)) {
+                throw new IllegalArgumentException(source.config + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(source.config));
+            }
             format = ChatFormat.fromTokenizerConfig(source.config)
                     .orElseThrow(() -> new IllegalArgumentException("no chat template in " + source.config));
         } else {
+            if (!Files.isRegularFile(source.template)) {
+                throw new IllegalArgumentException(source.template + ": " + dev.exaone4j.gguf.GgufFile.whyNotAFile(source.template));
+            }
             format = ChatFormat.of(Files.readString(source.template, StandardCharsets.UTF_8), Map.of());
         }
         Writer out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
@@ -65,7 +72,17 @@ public final class RenderTemplateCommand implements Callable<Integer> {
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank()) continue;
-                JsonNode c = json.readTree(line);
+                JsonNode c;
+                try {
+                    c = json.readTree(line);
+                } catch (com.fasterxml.jackson.core.JacksonException e) {
+                    out.flush();   // the cases before it are already answered
+                    throw new IllegalArgumentException(jsonl + " line " + lineNo + ": not valid JSON: " + e.getOriginalMessage());
+                }
+                if (c == null || !c.isObject()) {
+                    out.flush();
+                    throw new IllegalArgumentException(jsonl + " line " + lineNo + ": expected a JSON object");
+                }
                 Map<String, Object> result = new LinkedHashMap<>();
                 result.put("name", c.get("name"));
                 try {

@@ -56,7 +56,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--draft", paramLabel = "N", description = "MTP draft tokens per step (default ${DEFAULT-VALUE})", defaultValue = "2")
     int draft;
 
-    @Option(names = "--alias", paramLabel = "NAME", description = "model id clients use (default: the file or folder name)")
+    @Option(names = "--alias", paramLabel = "NAME", description = "model id clients use (default: the file name without .gguf, or the folder name; a folder named hf takes its parent's name)")
     String alias;
 
     @Option(names = "--drain", paramLabel = "SECONDS", description = "how long shutdown waits for running requests (default ${DEFAULT-VALUE})", defaultValue = "30")
@@ -72,7 +72,11 @@ public final class ServeCommand implements Callable<Integer> {
             // workers compete with request handlers for the cores
             Parallel.configure(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
         }
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("--api-key is empty (an unset shell variable?): give a key, or leave the option out for an open server");
+        }
         String key = apiKey != null ? apiKey : System.getenv("EXAONE4J_API_KEY");
+        if (key != null && key.isBlank()) key = null;   // EXAONE4J_API_KEY set but empty: no key (the warning below says so)
         if (kvBudgetMib != null && kvBudgetMib < 1) throw new IllegalArgumentException("--kv-budget must be >= 1 MiB");
         if (prefixCacheMib != null && prefixCacheMib < 0) throw new IllegalArgumentException("--prefix-cache must be >= 0");
         ServerConfig cfg = new ServerConfig(opts.path(), alias, host, port, key, parallel, opts.ctx, queue, maxBody, batch,

@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
 /** {@code exaone4j synth --preset NAME --type TYPE -o FILE.gguf}: a random-weight GGUF of a real model's exact shape. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
         description = {
-                "Write a random-weight GGUF with the exact shape, metadata and tensor layout of a named model",
-                "(for loading, memory and speed tests). Streams tensor by tensor and writes atomically.",
+                "Write a random-weight GGUF with the exact shape, metadata and tensor layout of a named model.",
+                "For loading, memory and speed tests. Streams tensor by tensor and writes atomically.",
                 "Presets: exaone4-1.2b, exaone4-32b, k-exaone-236b, k-exaone-slice-N (K-EXAONE width, N layers).",
                 "Large tensors are assembled from a pool of pre-quantized random blocks (see SynthModel)."})
 public final class SynthCommand implements Callable<Integer> {

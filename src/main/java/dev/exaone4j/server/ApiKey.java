@@ -13,6 +13,8 @@ final class ApiKey {
 
     /** @param key the required key, or null for an open server */
     ApiKey(String key) {
+        // an empty key would accept requests with no Authorization header at all
+        if (key != null && key.isBlank()) throw new IllegalArgumentException("the API key is empty");
         this.digest = key == null ? null : sha256(key);
     }
 

@@ -30,5 +30,9 @@ class ServeCommandTest {
         r = CliRun.run("serve", "-m", TestServers.stories().toString(), "--ctx", "100000", "--port", "0");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("--ctx");
+        // an empty key (an unset shell variable) must not start an open server that looks protected
+        r = CliRun.run("serve", "-m", TestServers.stories().toString(), "--api-key", "", "--port", "0");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--api-key is empty");
     }
 }
