@@ -11,8 +11,9 @@ import java.util.Objects;
  * default), start in reasoning mode: {@link #forPrompt(String)} decides that from the rendered prompt.
  *
  * <p>With {@code trim} (the default) whitespace at the block boundaries is dropped: right after the opening tag, right
- * before the closing tag, and right after the closing tag (the templates put {@code \n\n} there). Everything else is
- * passed through exactly. A stray closing tag in answer mode or opening tag in reasoning mode is ordinary text.
+ * before the closing tag, and the line breaks right after the closing tag (the templates put {@code \n\n} there; an
+ * answer's own indentation stays). Everything else is passed through exactly. A stray closing tag in answer mode or
+ * opening tag in reasoning mode is ordinary text.
  */
 public final class ReasoningParser {
     /** Newly decided text of each kind; either may be empty. */
@@ -57,10 +58,14 @@ public final class ReasoningParser {
         return new ReasoningParser(promptOpensReasoning(prompt, THINK_OPEN, THINK_CLOSE));
     }
 
-    /** True when the last {@code openTag} in {@code prompt} is not followed by a {@code closeTag}. */
+    /**
+     * True when the prompt ends with {@code openTag} (and whitespace): the generation prompt opened the reasoning block.
+     * Only the end counts: a tag a user or tool wrote earlier in the conversation opens nothing.
+     */
     public static boolean promptOpensReasoning(String prompt, String openTag, String closeTag) {
-        int open = prompt.lastIndexOf(openTag);
-        return open >= 0 && prompt.indexOf(closeTag, open + openTag.length()) < 0;
+        int end = prompt.length();
+        while (end > 0 && Character.isWhitespace(prompt.charAt(end - 1))) end--;
+        return prompt.startsWith(openTag, end - openTag.length()) && end >= openTag.length();
     }
 
     /** Splits a complete text at once. */
@@ -84,7 +89,8 @@ public final class ReasoningParser {
         while (true) {
             if (skipWhitespace) {
                 int k = 0;
-                while (k < pending.length() && Character.isWhitespace(pending.charAt(k))) k++;
+                // entering reasoning: any whitespace; entering the answer: only line breaks
+                while (k < pending.length() && (reasoning ? Character.isWhitespace(pending.charAt(k)) : isLineBreak(pending.charAt(k)))) k++;
                 pending.delete(0, k);
                 if (pending.isEmpty()) break;
                 skipWhitespace = false;
@@ -118,12 +124,16 @@ public final class ReasoningParser {
     public Delta finish() {
         String rest = pending.toString();
         pending.setLength(0);
-        if (skipWhitespace && rest.isBlank()) return Delta.EMPTY;
+        if (skipWhitespace && (reasoning ? rest.isBlank() : rest.chars().allMatch(ch -> isLineBreak((char) ch)))) return Delta.EMPTY;
         if (reasoning) {
             String text = trim ? stripTrailing(rest) : rest;
             return text.isEmpty() ? Delta.EMPTY : new Delta(text, "");
         }
         return rest.isEmpty() ? Delta.EMPTY : new Delta("", rest);
+    }
+
+    private static boolean isLineBreak(char c) {
+        return c == '\n' || c == '\r';
     }
 
     private static String stripTrailing(String s) {

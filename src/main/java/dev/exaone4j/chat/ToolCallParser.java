@@ -18,9 +18,10 @@ import java.util.Objects;
  *
  * <p>A block may hold one call object or a JSON array of them. {@code arguments} (or {@code parameters}) may be an
  * object, or a string holding JSON; it is returned as JSON text, re-serialized like Python's {@code json.dumps} (as
- * vLLM's hermes parser does), a string is passed through as is, a missing one becomes {@code "{}"}. A block whose JSON
- * is malformed, has no name, or is never closed and does not parse, is reported as an error entry with its raw text,
- * never dropped. Run it on the answer text that {@link ReasoningParser} produces.
+ * vLLM's hermes parser does), a string holding JSON is passed through as is and any other string JSON-encoded, a
+ * missing one becomes {@code "{}"}. A block whose JSON
+ * is malformed or has no name stays in the content as the model wrote it (in place); one never closed that does
+ * not parse is reported at the end as an error entry with its raw text; nothing is dropped. Run it on the answer text that {@link ReasoningParser} produces.
  */
 public final class ToolCallParser {
     /** One parsed block item: a call, or an error with the raw text of the block. */
@@ -84,7 +85,13 @@ public final class ToolCallParser {
             if (inside) {
                 int end = pending.indexOf(closeTag);
                 if (end < 0) break;
-                calls.addAll(parseBlock(pending.substring(0, end), true));
+                List<Result> block = parseBlock(pending.substring(0, end), true);
+                if (block.stream().noneMatch(Result::ok)) {
+                    // a malformed block stays text, where the model wrote it
+                    content.append(openTag).append(pending, 0, end).append(closeTag);
+                } else {
+                    calls.addAll(block);
+                }
                 pending.delete(0, end + closeTag.length());
                 inside = false;
             } else {
@@ -135,6 +142,14 @@ public final class ToolCallParser {
         return out;
     }
 
+    private static boolean isJson(String text) {
+        try {
+            return JSON.readTree(text) != null && !text.isBlank();
+        } catch (JacksonException e) {
+            return false;
+        }
+    }
+
     private static Result toCall(JsonNode n, String raw) {
         if (!n.isObject()) return new Result(null, "tool call is not a JSON object", raw);
         JsonNode fn = n.has("function") && n.get("function").isObject() && !n.has("name") ? n.get("function") : n;
@@ -147,7 +162,9 @@ public final class ToolCallParser {
         if (args == null || args.isNull()) {
             arguments = "{}";
         } else if (args.isTextual()) {
-            arguments = args.textValue();
+            // a string holding JSON is the arguments as OpenAI sends them; any other string is a bare value, which
+            // clients can only parse once it is JSON itself (as vLLM's json.dumps makes it)
+            arguments = isJson(args.textValue()) ? args.textValue() : PyJson.dumps(args);
         } else {
             arguments = PyJson.dumps(args);
         }

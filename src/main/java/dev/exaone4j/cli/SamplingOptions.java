@@ -26,7 +26,7 @@ public final class SamplingOptions {
     @Option(names = "--frequency-penalty", paramLabel = "X", description = "frequency penalty, 0 = off (default ${DEFAULT-VALUE})", defaultValue = "0")
     float frequencyPenalty;
 
-    @Option(names = "--repeat-last-n", paramLabel = "N", description = "tokens the penalties look back over (default ${DEFAULT-VALUE})", defaultValue = "64")
+    @Option(names = "--repeat-last-n", paramLabel = "N", description = "tokens the penalties look back over, -1 = the whole context (default ${DEFAULT-VALUE})", defaultValue = "64")
     int repeatLastN;
 
     @Option(names = "--seed", paramLabel = "S", description = "random seed (default: random); the same seed gives the same output")
@@ -34,6 +34,7 @@ public final class SamplingOptions {
 
     public SamplerConfig config() {
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
-        return new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty, repeatLastN, s);
+        return new SamplerConfig(temperature, topK, topP, minP, repeatPenalty, presencePenalty, frequencyPenalty,
+                repeatLastN == -1 ? Integer.MAX_VALUE : repeatLastN, s);
     }
 }

@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token. Order (as llama.cpp): penalties → greedy (temperature 0) or top-k → top-p → min-p →
- * temperature → draw from a seeded generator (same seed, same output). {@link #probabilities} exposes the
+ * Picks the next token. Order (as transformers and vLLM, whose semantics EXAONE's recommended settings assume):
+ * penalties → greedy (temperature 0) or top-k → temperature → top-p → min-p (both on the tempered distribution;
+ * llama.cpp filters before the temperature) → draw from a seeded generator (same seed, same output). A NaN logit
+ * counts as impossible. {@link #probabilities} exposes the
  * final distribution, which speculative decoding needs for exact rejection sampling.
  */
 public final class Sampler {
@@ -77,6 +79,7 @@ public final class Sampler {
 
     /** Fills idx[0..n) with candidate ids (descending logit) and work[0..n) with their probabilities. */
     private int distribution(float[] logits) {
+        for (int i = 0; i < logits.length; i++) if (Float.isNaN(logits[i])) logits[i] = Float.NEGATIVE_INFINITY;
         int v = logits.length;
         if (idx.length < v) {
             idx = new int[v];
@@ -96,11 +99,16 @@ public final class Sampler {
             Arrays.sort(keys, 0, v);
             for (int i = 0; i < v; i++) idx[i] = (int) keys[i];
         }
-        // softmax at temperature 1 over candidates for top-p / min-p (as llama.cpp: filters before temperature)
         float max = logits[idx[0]];
+        if (max == Float.NEGATIVE_INFINITY) {   // nothing possible: the first candidate, as greedy would pick
+            work[0] = 1f;
+            return 1;
+        }
+        // softmax at the temperature over the candidates; top-p and min-p filter that distribution
+        float t = cfg.temperature();
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            work[i] = (float) Math.exp(logits[idx[i]] - max);
+            work[i] = (float) Math.exp((logits[idx[i]] - max) / t);
             sum += work[i];
         }
         if (cfg.topP() < 1f) {
@@ -121,13 +129,8 @@ public final class Sampler {
             while (keep < n && work[keep] >= threshold) keep++;
             n = keep;
         }
-        // temperature, then normalize
-        float t = cfg.temperature();
         double z = 0;
-        for (int i = 0; i < n; i++) {
-            work[i] = (float) Math.exp((logits[idx[i]] - max) / t);
-            z += work[i];
-        }
+        for (int i = 0; i < n; i++) z += work[i];
         for (int i = 0; i < n; i++) work[i] = (float) (work[i] / z);
         return n;
     }
@@ -180,10 +183,10 @@ public final class Sampler {
         }
     }
 
-    /** Index of the largest value (lowest index on ties). */
+    /** Index of the largest value (lowest index on ties; NaN never wins unless every value is NaN). */
     public static int argmax(float[] x) {
         int best = 0;
-        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+        for (int i = 1; i < x.length; i++) if (x[i] > x[best] || (Float.isNaN(x[best]) && !Float.isNaN(x[i]))) best = i;
         return best;
     }
 }

@@ -31,6 +31,7 @@ final class ChatChoice {
     final StringBuilder reasoningText = new StringBuilder();
     final List<ToolCall> calls = new ArrayList<>();
     final List<TokenLogprob> logprobs = new ArrayList<>();
+    private String heldSpace = "";
     Sequence.Finish finish;
 
     /**
@@ -69,7 +70,18 @@ final class ChatChoice {
                 sb.append(f.content());
                 collect(f.calls(), sb, newCalls);
             }
-            answer = sb.toString();
+            // whitespace the answer ends with is held back: between or around calls it is not content
+            String all = heldSpace + sb;
+            heldSpace = "";
+            int j = all.length();
+            while (j > 0 && Character.isWhitespace(all.charAt(j - 1))) j--;
+            if (!last) {
+                heldSpace = all.substring(j);
+                all = all.substring(0, j);
+            } else if (j == 0 && (!calls.isEmpty() || !newCalls.isEmpty())) {
+                all = "";
+            }
+            answer = all;
         }
         reasoningText.append(r.reasoning());
         content.append(answer);

@@ -424,9 +424,10 @@ final class Scheduler {
     private void sample(Sequence s, float[] logits, int r) {
         float[] row = s.row;
         System.arraycopy(logits, r * lm.vocab, row, 0, lm.vocab);
+        // logit_bias first, then the penalties (the order of transformers, vLLM and llama.cpp)
+        for (var b : s.params.logitBias().entrySet()) row[b.getKey()] += b.getValue();
         if (s.repetition != null) s.repetition.applyPenalties(row, s.history, s.length);
         if (s.presenceFrequency != null) s.presenceFrequency.applyPenalties(row, s.output, s.generated);
-        for (var b : s.params.logitBias().entrySet()) row[b.getKey()] += b.getValue();
         TokenLogprob.Row lp = s.params.logprobs() ? TokenLogprob.analyze(row, s.params.topLogprobs()) : null;
         int id;
         if (s.constraint != null) {

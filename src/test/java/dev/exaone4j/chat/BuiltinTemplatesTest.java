@@ -53,6 +53,8 @@ class BuiltinTemplatesTest {
         assertThat(render("exaone4", List.of(USER), null, true, Map.of("enable_thinking", true)))
                 .isEqualTo("[|user|]\nHi[|endofturn|]\n[|assistant|]\n<think>\n");
         assertThat(render("exaone4", List.of(USER), null, false, null)).isEqualTo("[|user|]\nHi[|endofturn|]\n");
+        // as the official template: only a real true opens thinking
+        assertThat(render("exaone4", List.of(USER), null, true, Map.of("enable_thinking", "false"))).isEqualTo(expected);
     }
 
     @Test
@@ -87,6 +89,15 @@ class BuiltinTemplatesTest {
                 TOOLS, false, null);
         assertThat(withText).endsWith("[|assistant|]\n<think>\n\n</think>\n\nChecking.\n"
                 + "<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Seoul\"}}</tool_call>[|endofturn|]\n");
+        // details of the official template: its typographic apostrophe, "\n\n" after an empty system text, no think
+        // block in an empty assistant turn, a newline before the calls when the content was only reasoning
+        assertThat(toolsOnly).contains("the user\u2019s query");
+        assertThat(render("exaone4", List.of(ChatMessage.system(""), USER), TOOLS, false, null)).startsWith("[|system|]\n\n\n# Available Tools\n");
+        assertThat(render("exaone4", List.of(USER, ChatMessage.assistant("", null, null), USER), null, false, null))
+                .contains("[|assistant|]\n[|endofturn|]\n");
+        String reasoningOnly = render("exaone4", List.of(USER, ChatMessage.assistant("<think>r</think>", null, List.of(CALLS.toolCalls().get(0)))),
+                TOOLS, false, null);
+        assertThat(reasoningOnly).endsWith("[|assistant|]\n<think>\n\n</think>\n\n\n<tool_call>{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Seoul\"}}</tool_call>[|endofturn|]\n");
     }
 
     @Test

@@ -61,6 +61,10 @@ class ReasoningParserTest {
         assertThat(ReasoningParser.forPrompt("[|assistant|]\n<think>\n").inReasoning()).isTrue();
         assertThat(ReasoningParser.forPrompt("[|assistant|]\n<think>\n\n</think>\n\n").inReasoning()).isFalse();
         assertThat(ReasoningParser.forPrompt("[|user|]\nHi").inReasoning()).isFalse();
+        // only the generation prompt counts: a tag the user wrote opens nothing
+        assertThat(ReasoningParser.forPrompt("[|user|]\nWhat does the <think> tag do?[|endofturn|]\n[|assistant|]\n").inReasoning()).isFalse();
+        // the template's line breaks after the block go, the answer's own indentation stays
+        assertThat(feedSplit(new ReasoningParser(true), "r</think>\n\n    indented code", 3)).containsExactly("r", "    indented code");
     }
 
     @Test

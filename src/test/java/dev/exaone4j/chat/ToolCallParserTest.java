@@ -57,16 +57,35 @@ class ToolCallParserTest {
     }
 
     @Test
-    void malformedJsonIsReportedWithRawText() {
-        ToolCallParser.Delta d = ToolCallParser.parse("a<tool_call>{\"name\": \"f\", \"arguments\": {oops}</tool_call>b");
-        assertThat(d.content()).isEqualTo("ab");
-        ToolCallParser.Result r = d.calls().get(0);
-        assertThat(r.ok()).isFalse();
-        assertThat(r.error()).startsWith("malformed tool call JSON");
-        assertThat(r.raw()).isEqualTo("{\"name\": \"f\", \"arguments\": {oops}");
-        assertThat(ToolCallParser.parse("<tool_call>{\"arguments\": {}}</tool_call>").calls().get(0).error()).contains("name");
-        assertThat(ToolCallParser.parse("<tool_call>{\"name\": \"f\"} trailing</tool_call>").calls().get(0).ok()).isFalse();
-        assertThat(ToolCallParser.parse("<tool_call>  </tool_call>").calls().get(0).error()).isEqualTo("empty tool call");
+    void malformedBlocksStayTextInPlace() {
+        // a closed block that is not a call stays in the content where the model wrote it, also when streamed
+        String text = "a<tool_call>{\"name\": \"f\", \"arguments\": {oops}</tool_call>b";
+        ToolCallParser.Delta d = ToolCallParser.parse(text);
+        assertThat(d.content()).isEqualTo(text);
+        assertThat(d.calls()).isEmpty();
+        ToolCallParser p = new ToolCallParser();
+        StringBuilder streamed = new StringBuilder();
+        for (String chunk : List.of("A", "<tool_call>{bad}", "</tool_call>B")) streamed.append(p.feed(chunk).content());
+        streamed.append(p.finish().content());
+        assertThat(streamed.toString()).isEqualTo("A<tool_call>{bad}</tool_call>B");
+        for (String bad : List.of("<tool_call>{\"arguments\": {}}</tool_call>", "<tool_call>{\"name\": \"f\"} trailing</tool_call>",
+                "<tool_call>  </tool_call>")) {
+            ToolCallParser.Delta x = ToolCallParser.parse(bad);
+            assertThat(x.calls()).as(bad).isEmpty();
+            assertThat(x.content()).isEqualTo(bad);
+        }
+        // in a list with valid calls, the bad item is reported with the block's raw text
+        ToolCallParser.Delta mixed = ToolCallParser.parse("<tool_call>[{\"name\": \"f\"}, {\"arguments\": {}}]</tool_call>");
+        assertThat(mixed.calls()).hasSize(2);
+        assertThat(mixed.calls().get(1).error()).contains("name");
+    }
+
+    @Test
+    void bareStringArgumentsBecomeJson() {
+        assertThat(ToolCallParser.parse("<tool_call>{\"name\": \"f\", \"arguments\": \"Seoul\"}</tool_call>").calls().get(0).call().arguments())
+                .isEqualTo("\"Seoul\"");
+        assertThat(ToolCallParser.parse("<tool_call>{\"name\": \"f\", \"arguments\": \"{\\\"city\\\": \\\"Seoul\\\"}\"}</tool_call>").calls().get(0).call().arguments())
+                .isEqualTo("{\"city\": \"Seoul\"}");
     }
 
     @Test

@@ -38,6 +38,26 @@ class SamplerTest {
     }
 
     @Test
+    void temperatureComesBeforeTopP() {
+        // as transformers and vLLM: at temperature 0.5 the best token alone holds 0.87 > top_p 0.8
+        float[] p = new Sampler(cfg(0.5f, 0, 0.8f, 0f)).probabilities(new float[] {2f, 1f, 0f, -1f, -3f});
+        assertThat(p[0]).isEqualTo(1f);
+        assertThat(p[1]).isZero();
+    }
+
+    @Test
+    void nanLogitsAreNeverPicked() {
+        for (float[] l : new float[][] {{Float.NaN, 5f, 1f, 0f}, {5f, 1f, Float.NaN, 0f}}) {
+            assertThat(Sampler.argmax(l.clone())).isEqualTo(l[0] == 5f ? 0 : 1);
+            for (long seed = 0; seed < 20; seed++) {
+                int t = new Sampler(new SamplerConfig(1f, 0, 1f, 0.05f, 1f, 0f, 0f, 64, seed)).sample(l.clone());
+                assertThat(Float.isNaN(l[t])).isFalse();
+                assertThat(t).isEqualTo(l[0] == 5f ? 0 : 1);   // min_p 0.05 keeps only the best (5 vs 1: e^-4 < 0.05)
+            }
+        }
+    }
+
+    @Test
     void minPDropsTokensBelowAFractionOfTheBest() {
         float[] p = new Sampler(cfg(1f, 0, 1f, 0.1f)).probabilities(LOGITS);   // threshold 0.0636
         assertThat(p[1]).isPositive();

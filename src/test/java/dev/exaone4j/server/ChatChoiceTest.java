@@ -78,6 +78,23 @@ class ChatChoiceTest {
     }
 
     @Test
+    void whitespaceAroundCallsIsNotContent() {
+        ChatChoice c = new ChatChoice(0, false, true, "", true);
+        StringBuilder content = new StringBuilder();
+        for (String chunk : List.of("<tool_call>{\"name\": \"f\", \"arguments\": {}}</tool_call>", "\n",
+                "<tool_call>{\"name\": \"g\", \"arguments\": {}}</tool_call>", "\n")) {
+            content.append(c.feed(chunk).content());
+        }
+        content.append(c.finish().content());
+        assertThat(content.toString()).isEmpty();
+        assertThat(c.calls).hasSize(2);
+        // without calls, an answer keeps its trailing whitespace
+        ChatChoice plain = new ChatChoice(0, false, true, "", true);
+        String out = plain.feed("Hi \n").content() + plain.finish().content();
+        assertThat(out).isEqualTo("Hi \n");
+    }
+
+    @Test
     void finishReasonBecomesToolCallsWhenCallsWereMade() {
         ChatChoice c = new ChatChoice(0, false, true, "", true);
         c.feed("<tool_call>{\"name\": \"f\", \"arguments\": {}}</tool_call>");
