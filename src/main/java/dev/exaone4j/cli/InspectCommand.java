@@ -114,8 +114,13 @@ public final class InspectCommand implements Callable<Integer> {
         int global = 0, sliding = 0;
         for (int l = 0; l < c.nLayers; l++) if (c.isSliding(l)) sliding++; else global++;
         long perLayer = 2L * c.kvDim() * Float.BYTES;
-        out.printf("KV cache:      %d bytes per token (f32, %d global layer%s) + %d bytes fixed for %d sliding layer%s (window %d)%n",
-                perLayer * global, global, global == 1 ? "" : "s", perLayer * sliding * c.slidingWindow, sliding, sliding == 1 ? "" : "s", c.slidingWindow);
+        int batch = dev.exaone4j.model.DecoderModel.DEFAULT_MAX_BATCH;
+        out.printf("KV cache:      %d bytes per token (f32, %d global layer%s%s) + %d bytes fixed for %d sliding layer%s (rings of window %d + %d batch slots; serve: window + --batch)%n",
+                perLayer * global, global, global == 1 ? "" : "s", c.nextnLayers > 0 ? "; + " + perLayer * c.nextnLayers + " for the MTP head with --mtp" : "",
+                perLayer * sliding * (sliding == 0 ? 0 : c.slidingWindow + batch), sliding, sliding == 1 ? "" : "s", c.slidingWindow, batch);
+        int ctx = c.contextLength;
+        out.printf("               at the model's full context of %d tokens: %s (global caches grow by doubling as the text grows)%n",
+                ctx, human(c.kvBytes(ctx, batch, ctx)));
     }
 
     static String human(long b) {

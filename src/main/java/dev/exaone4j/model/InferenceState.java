@@ -51,12 +51,17 @@ public final class InferenceState {
     }
 
     private InferenceState(ModelConfig c, int maxContext, int maxBatch, int nCaches, boolean scratch) {
+        this(c, maxContext, maxBatch, nCaches, scratch, true);
+    }
+
+    /** allocateCaches false: the caller fills {@link #caches} (a copy, which must not allocate them twice). */
+    private InferenceState(ModelConfig c, int maxContext, int maxBatch, int nCaches, boolean scratch, boolean allocateCaches) {
         if (maxContext < 1) throw new IllegalArgumentException("context size must be >= 1");
         this.config = c;
         this.maxBatch = maxBatch;
         this.maxContext = maxContext;
         this.caches = new KvCache[nCaches];
-        for (int l = 0; l < nCaches; l++) {
+        for (int l = 0; l < nCaches && allocateCaches; l++) {
             caches[l] = new KvCache(c.kvDim(), l < c.nLayers && c.isSliding(l) ? c.slidingWindow : 0, maxBatch, maxContext);
         }
         int ffn = Math.max(c.ffnDim, Math.max(c.moeFfnDim, c.sharedFfnDim));
@@ -124,7 +129,7 @@ public final class InferenceState {
      * fresh, not copied.
      */
     public InferenceState copy() {
-        InferenceState s = new InferenceState(config, maxContext, maxBatch, caches.length, x.length > 0);
+        InferenceState s = new InferenceState(config, maxContext, maxBatch, caches.length, x.length > 0, false);
         for (int l = 0; l < caches.length; l++) s.caches[l] = caches[l].copy();
         s.position = position;
         return s;

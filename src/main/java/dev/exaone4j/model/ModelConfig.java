@@ -95,6 +95,16 @@ public final class ModelConfig {
         return 2L * kvDim() * Float.BYTES * nLayers;
     }
 
+    /**
+     * Bytes of K and V (f32) a sequence holds with globalSlots positions in each global layer's cache (up to the
+     * context) and sliding rings of window + ringBatch slots (at most the context): the KV cache's exact size.
+     */
+    public long kvBytes(int globalSlots, int ringBatch, int context) {
+        long slot = 2L * kvDim() * Float.BYTES, total = 0;
+        for (int l = 0; l < nLayers; l++) total += slot * (isSliding(l) ? Math.min((long) slidingWindow + ringBatch, context) : Math.min(globalSlots, context));
+        return total;
+    }
+
     /** The layer pattern as a string: L = sliding window, G = global. */
     public String layerPattern() {
         StringBuilder sb = new StringBuilder();

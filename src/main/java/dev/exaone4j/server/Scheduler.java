@@ -42,6 +42,11 @@ final class Scheduler {
     private final long budget;
     private final boolean sliding;
     private final int[] eog;
+    /**
+     * Whether generated tokens are computed exactly as prompt tokens would be (no 8-bit activations): only then may
+     * a finished sequence's state, generated tokens included, serve later prompts from the prefix cache.
+     */
+    private final boolean exactDecode;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -67,7 +72,17 @@ final class Scheduler {
         this.metrics = metrics;
         this.batchRows = cfg.batchRows();
         ModelConfig mc = lm.model.config();
-        this.budget = cfg.kvBudgetBytes() > 0 ? cfg.kvBudgetBytes() : Runtime.getRuntime().maxMemory() / 2;
+        // the heap still free once the model is loaded (its interleaved copies made): the budget must fit in it
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long usable = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * 0.85);
+        if (cfg.kvBudgetBytes() > usable) {
+            throw new IllegalArgumentException(String.format("--kv-budget %d MiB is more than the Java heap has free once the model is loaded "
+                    + "(about %d MiB usable of -Xmx %d MiB): lower it, or give Java more heap (EXAONE4J_JAVA_OPTS=-Xmx...)",
+                    cfg.kvBudgetBytes() >> 20, usable >> 20, rt.maxMemory() >> 20));
+        }
+        this.budget = cfg.kvBudgetBytes() > 0 ? cfg.kvBudgetBytes() : Math.min(rt.maxMemory() / 2, usable);
+        this.exactDecode = !cfg.activations().quantizesAny(lm.model.weights().typeCounts().keySet());
         long perSequence = kvBytes(lm.contextSize);
         if (perSequence > budget) {
             throw new IllegalArgumentException(String.format("the KV budget (%d MiB) is below what one sequence of the full context of %d tokens needs (%d MiB): lower --ctx or raise --kv-budget",
@@ -105,14 +120,10 @@ final class Scheduler {
     private long kvBytes(int tokens, int ringBatch) {
         ModelConfig c = lm.model.config();
         int ctx = lm.contextSize;
-        long slot = 2L * c.kvDim() * Float.BYTES;
-        long total = 0;
         int global = Math.min(ctx, 256);
         while (global < tokens) global = (int) Math.min(ctx, Math.max(global * 2L, 16));
-        for (int l = 0; l < c.nLayers; l++) {
-            total += slot * (c.isSliding(l) ? Math.min(c.slidingWindow + ringBatch, ctx) : global);
-        }
-        if (cfg.mtp()) total += slot * global * Math.max(1, c.nextnLayers);
+        long total = c.kvBytes(global, ringBatch, ctx);
+        if (cfg.mtp()) total += 2L * c.kvDim() * Float.BYTES * global * Math.max(1, c.nextnLayers);
         return total;
     }
 
@@ -307,6 +318,8 @@ final class Scheduler {
                 if (cache.enabled()) metrics.prefixMisses.increment();
             }
             s.reserved = Math.max(need, s.state.kvBytes());
+            // a fork can hold more than admission counted (its entry's grown caches): make room among cached entries
+            if (s.reserved > need) makeRoomForCache(s.reserved);
             s.snapshots = cache.enabled() ? snapshotPositions(s.prompt, s.fed) : new int[0];
         }
         reserved += s.reserved;
@@ -380,9 +393,9 @@ final class Scheduler {
                     metrics.promptTokensComputed.add(s.stepRows);
                     while (s.nextSnapshot() >= 0 && s.nextSnapshot() <= s.fed) {
                         if (s.nextSnapshot() == s.fed && !cache.covers(s.prompt, s.fed)) {
-                            InferenceState copy = s.state.copy();
-                            makeRoomForCache(copy.kvBytes());
-                            cache.put(s.prompt, s.fed, copy);
+                            long bytes = s.state.kvBytes();   // a copy holds as much; checked before copying
+                            makeRoomForCache(bytes);
+                            if (fitsCache(bytes)) cache.put(s.prompt, s.fed, s.state.copy());
                         }
                         s.snapshotIndex++;
                     }
@@ -397,9 +410,14 @@ final class Scheduler {
 
     /** Evicts prefix-cache entries so that an entry of {@code bytes} fits the budget beside the reservations. */
     private void makeRoomForCache(long bytes) {
-        while (reserved + cache.bytes() + bytes > budget && cache.evictOldest()) {
+        while (!fitsCache(bytes) && cache.evictOldest()) {
             // evicted one
         }
+    }
+
+    /** Whether an entry of {@code bytes} fits the budget beside the reservations and the cache. */
+    private boolean fitsCache(long bytes) {
+        return reserved + cache.bytes() + bytes <= budget;
     }
 
     private void stepMtp(Sequence s) {
@@ -532,12 +550,12 @@ final class Scheduler {
         running.remove(s);
         active = running.size();
         reserved -= s.reserved;
-        if (natural && s.state != null && cache.enabled()) {
+        if (natural && s.state != null && cache.enabled() && exactDecode) {
             InferenceState st = s.state;
             int len = st.position();
             if (!cache.covers(s.history, len)) {
                 makeRoomForCache(st.kvBytes());
-                cache.put(s.history, len, st);
+                if (fitsCache(st.kvBytes())) cache.put(s.history, len, st);
             }
         }
         s.state = null;

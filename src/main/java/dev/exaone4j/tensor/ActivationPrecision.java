@@ -34,6 +34,16 @@ public enum ActivationPrecision {
         };
     }
 
+    /**
+     * Whether generated tokens' products with weights of these types quantize their activations under this precision
+     * (so a generated token's results differ slightly from the same token read as a prompt token).
+     */
+    public boolean quantizesAny(java.util.Collection<dev.exaone4j.gguf.GgmlType> types) {
+        if (this != Q8 || !q8Available()) return false;
+        for (dev.exaone4j.gguf.GgmlType t : types) if (Q8Kernels.handles(t)) return true;
+        return false;
+    }
+
     /** Whether this CPU runs the 8-bit kernels (256-bit vectors); without them {@link #Q8} computes as {@link #F32}. */
     public static boolean q8Available() {
         return Q8Kernels.SUPPORTED;

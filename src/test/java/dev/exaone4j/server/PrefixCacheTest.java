@@ -9,6 +9,7 @@ import dev.exaone4j.testutil.RefLogits;
 import dev.exaone4j.testutil.SharedData;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,12 @@ class PrefixCacheTest {
     }
 
     static String chat(InferenceServer s, List<Map<String, String>> messages) throws Exception {
-        String body = TestServers.JSON.writeValueAsString(Map.of("messages", messages, "temperature", 0, "max_tokens", 12));
+        return chat(s, messages, 12);
+    }
+
+    static String chat(InferenceServer s, List<Map<String, String>> messages, int maxTokens) throws Exception {
+        String body = TestServers.JSON.writeValueAsString(Map.of("messages", messages, "temperature", 0, "max_tokens", maxTokens,
+                "logprobs", true));
         TestServers.Reply r = TestServers.post(s, "/v1/chat/completions", body);
         assertThat(r.status()).as(r.body()).isEqualTo(200);
         return r.body();
@@ -102,6 +108,36 @@ class PrefixCacheTest {
             assertThat(again.at("/choices/0/message/content")).isEqualTo(rb.at("/choices/0/message/content"));
             assertThat(TestServers.metric(cached, "exaone4j_prefix_cache_hits_total", null)).isGreaterThanOrEqualTo(3);
             assertThat(TestServers.metric(cached, "exaone4j_prefix_cache_hit_tokens_total", null)).isGreaterThan(100);
+        }
+    }
+
+    @Test
+    void withEightBitActivationsAHitEqualsAColdRunToo() throws Exception {
+        // generated tokens computed with 8-bit activations differ slightly from the same tokens read as a prompt, so a
+        // finished conversation is not cached there; a follow-up reuses the prompt prefix and answers as a cold server
+        Path q8 = SharedData.require("tiny/exaone4-tiny-hybrid64/exaone4-tiny-hybrid64-Q8_0.gguf");
+        ServerConfig base = TestServers.config(q8).withCtx(1024).withParallel(1, 8);
+        try (InferenceServer cached = TestServers.start(base); InferenceServer plain = TestServers.start(base.withPrefixCache(0))) {
+            String system = "You are a careful assistant. Answer briefly and politely. ".repeat(3);
+            List<Map<String, String>> a = List.of(Map.of("role", "system", "content", system), Map.of("role", "user", "content", "What is a cat?"));
+            JsonNode ra = TestServers.JSON.readTree(chat(cached, a, 80));
+            String reply = ra.at("/choices/0/message/content").asText();
+            List<Map<String, String>> a2 = List.of(a.get(0), a.get(1), Map.of("role", "assistant", "content", reply), Map.of("role", "user", "content", "And a dog?"));
+            JsonNode hit = TestServers.JSON.readTree(chat(cached, a2, 40));
+            assertThat(hit.at("/usage/prompt_tokens_details/cached_tokens").asInt()).as("the first prompt is reused").isGreaterThan(20);
+            JsonNode cold = TestServers.JSON.readTree(chat(plain, a2, 40));
+            assertThat(hit.at("/choices/0/message/content")).isEqualTo(cold.at("/choices/0/message/content"));
+            // the same bits: every token's logprob equal
+            assertThat(hit.at("/choices/0/logprobs/content").toString()).isEqualTo(cold.at("/choices/0/logprobs/content").toString());
+            // raw completions continuing a finished generation's own text
+            String prompt = "Once upon a time, in a small village by the sea, there lived an old fisherman who";
+            String req = "{\"prompt\": %s, \"max_tokens\": %d, \"temperature\": 0, \"logprobs\": 1}";
+            String gen = TestServers.JSON.readTree(TestServers.post(cached, "/v1/completions", req.formatted(TestServers.JSON.writeValueAsString(prompt), 80)).body())
+                    .at("/choices/0/text").asText();
+            String next = TestServers.JSON.writeValueAsString(prompt + gen + " And then");
+            JsonNode c1 = TestServers.JSON.readTree(TestServers.post(cached, "/v1/completions", req.formatted(next, 40)).body());
+            JsonNode c2 = TestServers.JSON.readTree(TestServers.post(plain, "/v1/completions", req.formatted(next, 40)).body());
+            assertThat(c1.at("/choices/0/logprobs").toString()).isEqualTo(c2.at("/choices/0/logprobs").toString());
         }
     }
 }
