@@ -46,7 +46,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--print-ids", description = "print the generated token ids comma-separated on one line instead of text")
     boolean printIds;
 
-    @Option(names = "--ignore-eos", description = "keep generating past end-of-sequence tokens")
+    @Option(names = "--ignore-eos", description = "never sample end-of-generation tokens: generate exactly -n tokens (as llama.cpp)")
     boolean ignoreEos;
 
     @Option(names = "--mtp", description = "self-speculative decoding with the model's MTP head (K-EXAONE); lossless")
@@ -92,6 +92,7 @@ public final class GenerateCommand implements Callable<Integer> {
             StreamingDecoder dec = tok.streamingDecoder(false);
             if (!printIds && prompt.text != null && !chat) out.print(prompt.text);
             int[] stop = ignoreEos ? new int[0] : tok.endOfGenerationIds();
+            if (ignoreEos) sampler.ban(tok.endOfGenerationIds());   // as llama.cpp and the server: never sampled
             Generator.TokenListener listener = id -> {
                 if (!printIds) out.print(dec.accept(id));
                 return true;

@@ -31,8 +31,17 @@ public final class Sampler {
         return rng.nextDouble();
     }
 
-    /** Applies repetition / presence / frequency penalties to logits in place, from history[0..n). */
+    /** Ids this sampler never picks (their logits become -inf with the penalties), e.g. end-of-generation for --ignore-eos. */
+    public Sampler ban(int... ids) {
+        banned = ids.clone();
+        return this;
+    }
+
+    private int[] banned = new int[0];
+
+    /** Applies repetition / presence / frequency penalties (and {@link #ban}s) to logits in place, from history[0..n). */
     public void applyPenalties(float[] logits, int[] history, int n) {
+        for (int b : banned) if (b >= 0 && b < logits.length) logits[b] = Float.NEGATIVE_INFINITY;
         if (cfg.repetitionPenalty() == 1f && cfg.presencePenalty() == 0f && cfg.frequencyPenalty() == 0f) return;
         int from = Math.max(0, n - cfg.penaltyWindow());
         java.util.HashMap<Integer, Integer> counts = new java.util.HashMap<>();
