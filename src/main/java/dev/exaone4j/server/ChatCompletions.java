@@ -24,7 +24,7 @@ final class ChatCompletions {
         ChatPrompt p = ChatPrompt.build(m, r);
         GenerationParams gp = r.params;
         int maxTokens = gp.resolveMaxTokens(p.ids().length, m.contextSize, "messages");
-        engine.scheduler().checkFits(p.ids().length, maxTokens, gp.maxTokens() == null ? "messages" : gp.maxTokensParam());
+        engine.scheduler().checkFits(p.ids().length, maxTokens, gp.maxTokensParam() == null ? "messages" : gp.maxTokensParam());
 
         GenerationRun run = new GenerationRun(engine.scheduler(), engine.heartbeatMillis());
         ChatChoice[] choices = new ChatChoice[gp.n()];

@@ -58,7 +58,7 @@ final class Completions {
         GenerationParams gp = GenerationParams.parse(body, m, false, 16);
         if (echo && gp.logprobs()) throw ApiError.invalid("echo", "'echo' together with 'logprobs' (prompt log-probabilities) is not supported");
         int maxTokens = gp.resolveMaxTokens(ids.length, m.contextSize, "prompt");
-        engine.scheduler().checkFits(ids.length, maxTokens, gp.maxTokensParam());
+        engine.scheduler().checkFits(ids.length, maxTokens, gp.maxTokensParam() == null ? "prompt" : gp.maxTokensParam());
 
         String echoText = echo ? (promptText != null ? promptText : m.tokenizer.decode(ids, true)) : "";
         GenerationRun run = new GenerationRun(engine.scheduler(), engine.heartbeatMillis());

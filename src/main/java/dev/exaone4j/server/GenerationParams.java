@@ -18,7 +18,8 @@ import java.util.Map;
  * @param maxTokens   completion limit, or null for "until the context is full"
  * @param topLogprobs alternatives per token (0 with logprobs alone)
  * @param logitBias   added to the logits of these token ids before sampling ({@code logit_bias}, each in [-100, 100])
- * @param maxTokensParam the field the limit came from ({@code max_tokens} or {@code max_completion_tokens}), for errors
+ * @param maxTokensParam the field the limit came from ({@code max_tokens} or {@code max_completion_tokens}), for
+ *                       errors; null when the request gave none (the endpoint's default applies, cut to the context)
  */
 record GenerationParams(float temperature, float topP, int topK, float minP, float repetitionPenalty,
                         float presencePenalty, float frequencyPenalty, Long seed, Integer maxTokens, List<String> stop,
@@ -47,7 +48,7 @@ record GenerationParams(float temperature, float topP, int topK, float minP, flo
         Long seed = Params.get(body, "seed") == null ? null : Params.integer(body, "seed", "seed", 0, Long.MIN_VALUE, Long.MAX_VALUE);
 
         Integer maxTokens = defaultMax;
-        String maxTokensParam = "max_tokens";
+        String maxTokensParam = null;
         for (String f : new String[]{"max_tokens", "max_completion_tokens"}) {
             if (Params.get(body, f) != null) {
                 maxTokens = (int) Params.integer(body, f, f, 0, 1, m.contextSize);
@@ -133,6 +134,7 @@ record GenerationParams(float temperature, float topP, int topK, float minP, flo
                     + " tokens. However, your " + promptParam + " resulted in " + promptTokens + " tokens, which leaves no room for a completion.");
         }
         if (maxTokens == null) return contextSize - promptTokens;
+        if (maxTokensParam == null) return Math.min(maxTokens, contextSize - promptTokens);   // a default, not a request
         if (promptTokens + maxTokens > contextSize) {
             throw ApiError.contextLength(maxTokensParam, "This model's maximum context length is " + contextSize
                     + " tokens. However, you requested " + (promptTokens + maxTokens) + " tokens (" + promptTokens + " in the "

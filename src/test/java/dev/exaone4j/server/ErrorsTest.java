@@ -110,6 +110,12 @@ class ErrorsTest {
         e = error(TestServers.post(server, "/v1/chat/completions", "{\"messages\": [{\"role\": \"user\", \"content\": \"hi\"}], \"max_tokens\": 256}", KEY), 400);
         assertThat(e.get("param").asText()).isEqualTo("max_tokens");
         assertThat(e.get("message").asText()).contains("256 tokens").containsPattern("requested \\d+ tokens \\(\\d+ in the messages, 256 for the completion\\)");
+        // without max_tokens, completions' default of 16 is cut to the room left, not refused
+        StringBuilder ids = new StringBuilder("1");
+        for (int i = 1; i < 253; i++) ids.append(", ").append(300 + i % 50);
+        TestServers.Reply r = TestServers.post(server, "/v1/completions", "{\"prompt\": [" + ids + "], \"temperature\": 0}", KEY);
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.json().at("/usage/completion_tokens").asInt()).isBetween(1, 3);
     }
 
     @Test
