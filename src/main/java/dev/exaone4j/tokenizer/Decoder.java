@@ -28,7 +28,8 @@ interface Decoder {
         public List<String> decodeChain(List<String> tokens, boolean sequenceStart) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             for (String t : tokens) ByteLevel.appendTokenBytes(t, bytes);
-            return List.of(bytes.toString(StandardCharsets.UTF_8));
+            byte[] b = bytes.toByteArray();
+            return List.of(Utf8.decode(b, 0, b.length));
         }
     }
 

@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * A {@link StreamingDecoder} for any tokenizer that can decode a range of ids: it decodes the previous emission's
- * ids (the context) plus the ids still pending, and emits the text beyond the context's own text once it no longer
- * ends in U+FFFD (an incomplete UTF-8 character). The stream is treated as a continuation, so decoders keep a
- * leading space on its first token.
+ * ids (the context) plus the ids still pending, and emits the text beyond the context's own text: all of it once it
+ * no longer ends in U+FFFD (an incomplete UTF-8 character), before that only the complete characters (a token may
+ * finish one character and start the next, as byte-level BPE splits Korean). The stream is treated as a
+ * continuation, so decoders keep a leading space on its first token.
  */
 final class IncrementalDecoder implements StreamingDecoder {
     /** Decodes {@code ids[from, to)}; {@code sequenceStart} as in {@link Decoder}. */
@@ -14,8 +15,12 @@ final class IncrementalDecoder implements StreamingDecoder {
         String decode(int[] ids, int from, int to, boolean skipSpecial, boolean sequenceStart);
     }
 
-    /** A UTF-8 character has at most 4 bytes, each token at least one: beyond that a U+FFFD is real. */
-    private static final int MAX_HOLD = 4;
+    /**
+     * Most tokens a window may hold while its text still ends in an incomplete character. A character has at most 4
+     * bytes, but a run of tokens that each finish one character and start the next keeps the end incomplete; beyond
+     * this many (never seen in real text) the replacement characters are taken as final, bounding the work per token.
+     */
+    private static final int MAX_PENDING = 64;
 
     private final RangeDecoder decoder;
     private final boolean skipSpecial;
@@ -24,6 +29,8 @@ final class IncrementalDecoder implements StreamingDecoder {
     private int contextStart;
     private int pendingStart;
     private String contextText = "";
+    /** Characters of the pending tokens' text already emitted (complete characters before an incomplete one). */
+    private int pendingEmitted;
 
     IncrementalDecoder(RangeDecoder decoder, boolean skipSpecial) {
         this.decoder = decoder;
@@ -35,22 +42,31 @@ final class IncrementalDecoder implements StreamingDecoder {
         if (size == ids.length) compact();
         ids[size++] = id;
         String full = decoder.decode(ids, contextStart, size, skipSpecial, false);
-        if (full.endsWith("\uFFFD") && size - pendingStart < MAX_HOLD) return "";
-        return emit(full);
+        if (!full.startsWith(contextText)) return advance(decoder.decode(ids, pendingStart, size, skipSpecial, false));
+        String tail = full.substring(contextText.length());
+        int stable = tail.length();
+        while (stable > 0 && tail.charAt(stable - 1) == '\uFFFD') stable--;
+        if (stable == tail.length() || size - pendingStart > MAX_PENDING) return advance(tail);
+        // the text ends inside a character: release the complete characters before it, hold the rest
+        if (stable <= pendingEmitted) return "";
+        String out = tail.substring(pendingEmitted, stable);
+        pendingEmitted = stable;
+        return out;
     }
 
     @Override
     public String flush() {
         if (pendingStart == size) return "";
-        return emit(decoder.decode(ids, contextStart, size, skipSpecial, false));
+        String full = decoder.decode(ids, contextStart, size, skipSpecial, false);
+        return advance(full.startsWith(contextText) ? full.substring(contextText.length()) : decoder.decode(ids, pendingStart, size, skipSpecial, false));
     }
 
-    private String emit(String full) {
-        String out = full.startsWith(contextText)
-                ? full.substring(contextText.length())
-                : decoder.decode(ids, pendingStart, size, skipSpecial, false);
+    /** Emits the pending tokens' text (less what was already emitted) and makes them the next context. */
+    private String advance(String pendingText) {
+        String out = pendingEmitted < pendingText.length() ? pendingText.substring(pendingEmitted) : "";
         contextStart = pendingStart;
         pendingStart = size;
+        pendingEmitted = 0;
         contextText = decoder.decode(ids, contextStart, size, skipSpecial, false);
         return out;
     }
