@@ -56,16 +56,16 @@ public final class ModelOptions {
         int chosen = ctx != null ? ctx : Math.min(max, 32768);
         // the KV cache grows as the text does; a context it could never hold in the heap fails now, not mid-answer
         dev.exaone4j.model.ModelConfig c = m.config();
-        Runtime rt = Runtime.getRuntime();
-        long usable = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * 0.9);
+        long usable = (long) (dev.exaone4j.model.InferenceState.freeHeapBytes() * 0.9);
         int batch = dev.exaone4j.model.DecoderModel.DEFAULT_MAX_BATCH;
-        if (c.kvBytes(chosen, batch, chosen) + (c.nextnLayers > 0 ? 2L * c.kvDim() * Float.BYTES * chosen : 0) <= usable) return chosen;
-        long perToken = c.kvBytes(1, 0, Integer.MAX_VALUE) - c.kvBytes(0, 0, Integer.MAX_VALUE)   // one position in every global layer
-                + (c.nextnLayers > 0 ? 2L * c.kvDim() * Float.BYTES : 0);
+        // fixed rings, plus one position per global layer (and per MTP layer, when the model has a head) per token
         long fixed = c.kvBytes(0, batch, chosen);
+        long perToken = c.kvBytes(1, batch, chosen) - fixed + (c.nextnLayers > 0 ? c.mtpKvBytes(1) : 0);
+        long need = fixed + perToken * chosen;
+        if (need <= usable) return chosen;
         int fits = (int) Math.min(chosen, Math.max(0, (usable - fixed) / Math.max(1, perToken)));
         String why = String.format("a context of %d tokens needs up to %d MiB of KV cache but the Java heap has about %d MiB free",
-                chosen, c.kvBytes(chosen, batch, chosen) >> 20, usable >> 20);
+                chosen, need >> 20, usable >> 20);
         if (ctx != null || fits < 256) {
             throw new IllegalArgumentException(why + ": lower --ctx (about " + fits + " fits) or give Java more heap (EXAONE4J_JAVA_OPTS=-Xmx...)");
         }

@@ -135,6 +135,12 @@ public final class InferenceState {
         return s;
     }
 
+    /** Heap the KV caches could still take: the maximum heap less what is in use now. */
+    public static long freeHeapBytes() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
     /** Bytes held by the KV caches. */
     public long kvBytes() {
         long n = 0;

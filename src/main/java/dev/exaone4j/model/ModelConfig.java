@@ -105,6 +105,11 @@ public final class ModelConfig {
         return total;
     }
 
+    /** Bytes of K and V (f32) the MTP head's own cache holds with globalSlots positions (its layers are global). */
+    public long mtpKvBytes(int globalSlots) {
+        return 2L * kvDim() * Float.BYTES * globalSlots * Math.max(1, nextnLayers);
+    }
+
     /** The layer pattern as a string: L = sliding window, G = global. */
     public String layerPattern() {
         StringBuilder sb = new StringBuilder();

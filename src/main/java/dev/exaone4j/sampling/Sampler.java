@@ -16,6 +16,7 @@ public final class Sampler {
     private int[] idx = new int[0];
     private float[] work = new float[0];
     private long[] keys = new long[0];
+    private int[] banned = new int[0];
 
     public Sampler(SamplerConfig cfg) {
         this.cfg = cfg;
@@ -36,8 +37,6 @@ public final class Sampler {
         banned = ids.clone();
         return this;
     }
-
-    private int[] banned = new int[0];
 
     /** Applies repetition / presence / frequency penalties (and {@link #ban}s) to logits in place, from history[0..n). */
     public void applyPenalties(float[] logits, int[] history, int n) {

@@ -141,7 +141,8 @@ final class LoadedModel implements AutoCloseable {
     /** The bytes a token adds to the output ({@link dev.exaone4j.tokenizer.Tokenizer#tokenBytes}); a hidden special's entry as UTF-8. */
     byte[] tokenBytes(int id) {
         if (isHiddenSpecial(id) || id < 0 || id >= tokenizer.vocabSize()) return displayText(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        return tokenizer.tokenBytes(id);
+        String text = tokenText(id);   // cached; only a token that holds part of a character needs its raw bytes
+        return text.indexOf('\uFFFD') < 0 ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : tokenizer.tokenBytes(id);
     }
 
     /** How a token is shown in logprobs: its text, or for a hidden special its vocabulary entry (e.g. an end-of-turn tag). */

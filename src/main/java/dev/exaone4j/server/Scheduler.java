@@ -75,7 +75,7 @@ final class Scheduler {
         // the heap still free once the model is loaded (its interleaved copies made): the budget must fit in it
         Runtime rt = Runtime.getRuntime();
         System.gc();
-        long usable = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * 0.85);
+        long usable = (long) (InferenceState.freeHeapBytes() * 0.85);
         if (cfg.kvBudgetBytes() > usable) {
             throw new IllegalArgumentException(String.format("--kv-budget %d MiB is more than the Java heap has free once the model is loaded "
                     + "(about %d MiB usable of -Xmx %d MiB): lower it, or give Java more heap (EXAONE4J_JAVA_OPTS=-Xmx...)",
@@ -123,7 +123,7 @@ final class Scheduler {
         int global = Math.min(ctx, 256);
         while (global < tokens) global = (int) Math.min(ctx, Math.max(global * 2L, 16));
         long total = c.kvBytes(global, ringBatch, ctx);
-        if (cfg.mtp()) total += 2L * c.kvDim() * Float.BYTES * global * Math.max(1, c.nextnLayers);
+        if (cfg.mtp()) total += c.mtpKvBytes(global);
         return total;
     }
 
